@@ -1,0 +1,432 @@
+"""Typed ember IR -> one LLVM function.
+
+Native calling convention: `i32 fn(ret* out, excinfo* exc, args...)`;
+0 means success with the result stored in `out`, 1 means an exception was
+raised and described in `exc`. Every variable lives in an entry-block
+alloca; LLVM's mem2reg turns them into SSA registers.
+"""
+
+from llvmlite import ir
+
+from ember.codegen import arith, casts, indexing, loops
+from ember.codegen import models as m
+from ember.errors import EmberError, InternalError
+from ember.ir import nodes as n
+from ember.types import core as t
+
+
+class FunctionEmitter:
+    def __init__(self, module, typed, options, llvm_func):
+        self.module, self.typed, self.options = module, typed, options
+        self.func = llvm_func
+        self.types = typed.typemap
+        self.error_model = options.get("error_model", "python")
+        self.fmflags = ("fast",) if options.get("fastmath") else ()
+        self.boundscheck = options.get("boundscheck", True)
+        self.loop_stack = []
+        self.slots = {}
+
+    # ---- the function ----------------------------------------------------------
+
+    def emit(self):
+        entry = self.func.append_basic_block("entry")
+        self.alloca_builder = ir.IRBuilder(entry)
+        body = self.func.append_basic_block("body")
+        self.builder = ir.IRBuilder(body)
+        self.out, self.excinfo = self.func.args[0], self.func.args[1]
+        for name, ty in self.typed.var_types.items():
+            self.slots[name] = self.alloca(m.value_type(ty), name)
+        for name, arg, _ in zip(self.typed.func.params, self.func.args[2:],
+                                 self.typed.arg_types):
+            self.builder.store(arg, self.slots[name])
+        self.block(self.typed.func.body)
+        if not self.builder.block.is_terminated:
+            self.return_value(ir.Constant(m.i8, None), t.none)
+        self.alloca_builder.branch(body)
+
+    def alloca(self, llty, name=""):
+        return self.alloca_builder.alloca(llty, name=name)
+
+    def return_value(self, value, ty):
+        self.builder.store(casts.cast(self.builder, value, ty, self.typed.return_type)
+                           if not isinstance(ty, t.NoneType) else
+                           ir.Constant(m.value_type(self.typed.return_type), None), self.out)
+        self.builder.ret(ir.Constant(m.i32, 0))
+
+    # ---- statements ------------------------------------------------------------
+
+    def block(self, stmts):
+        for stmt in stmts:
+            if self.builder.block.is_terminated:
+                self.builder.position_at_end(self.func.append_basic_block("dead"))
+            try:
+                getattr(self, f"stmt_{type(stmt).__name__}")(stmt)
+            except EmberError as exc:
+                raise exc.with_loc(stmt.loc) from None
+            except Exception as exc:
+                raise InternalError(f"code generation failed: {type(exc).__name__}: {exc}",
+                                    stmt.loc) from exc
+
+    def stmt_Assign(self, s):
+        self.store_target(s.target, self.expr(s.value), self.types[s.value])
+
+    def stmt_AugAssign(self, s):
+        result_type = self.types[s]
+        if isinstance(s.target, n.Index):
+            base = self.expr(s.target.value)
+            index = self.expr(s.target.index)
+            ptr, elem = indexing.element_pointer(self, base, self.types[s.target.value],
+                                                 index, self.types[s.target.index], s.target)
+            current = indexing.load_element(self.builder, ptr, elem)
+            value = self.binop_values(s.op, current, elem, self.expr(s.value),
+                                      self.types[s.value], result_type, s)
+            indexing.store_element(self.builder, ptr, value, result_type, elem)
+            return
+        current = self.expr(s.target)
+        value = self.binop_values(s.op, current, self.types[s.target], self.expr(s.value),
+                                  self.types[s.value], result_type, s)
+        self.store_target(s.target, value, result_type)
+
+    def stmt_ExprStmt(self, s):
+        self.expr(s.value)
+
+    def stmt_If(self, s):
+        cond = self.condition(s.test)
+        then_block = self.func.append_basic_block("if.then")
+        else_block = self.func.append_basic_block("if.else")
+        end_block = self.func.append_basic_block("if.end")
+        self.builder.cbranch(cond, then_block, else_block)
+        for block, body in ((then_block, s.body), (else_block, s.orelse)):
+            self.builder.position_at_end(block)
+            self.block(body)
+            if not self.builder.block.is_terminated:
+                self.builder.branch(end_block)
+        self.builder.position_at_end(end_block)
+
+    def stmt_While(self, s):
+        head = self.func.append_basic_block("while.head")
+        body = self.func.append_basic_block("while.body")
+        end = self.func.append_basic_block("while.end")
+        self.builder.branch(head)
+        self.builder.position_at_end(head)
+        self.builder.cbranch(self.condition(s.test), body, end)
+        self.builder.position_at_end(body)
+        self.loop_stack.append((head, end))
+        self.block(s.body)
+        self.loop_stack.pop()
+        if not self.builder.block.is_terminated:
+            self.builder.branch(head)
+        self.builder.position_at_end(end)
+
+    def stmt_For(self, s):
+        loops.emit_for(self, s)
+
+    def stmt_Break(self, s):
+        self.builder.branch(self.loop_stack[-1][1])
+
+    def stmt_Continue(self, s):
+        self.builder.branch(self.loop_stack[-1][0])
+
+    def stmt_Return(self, s):
+        self.return_value(self.expr(s.value), self.types[s.value])
+
+    def stmt_Raise(self, s):
+        self.raise_exception(s.exc_class, s.message)
+
+    def stmt_Assert(self, s):
+        message = "" if s.message is None else str(s.message)
+        self.check(self.condition(s.test), AssertionError, message)
+
+    # ---- assignment ------------------------------------------------------------
+
+    def store_target(self, target, value, ty):
+        if isinstance(target, n.Var):
+            slot_type = self.typed.var_types[target.name]
+            self.builder.store(casts.cast(self.builder, value, ty, slot_type),
+                               self.slots[target.name])
+        elif isinstance(target, n.TupleExpr):
+            for i, sub in enumerate(target.items):
+                item, item_type = self.unpack_item(value, ty, i)
+                self.store_target(sub, item, item_type)
+        elif isinstance(target, n.Index):
+            base = self.expr(target.value)
+            index = self.expr(target.index)
+            ptr, elem = indexing.element_pointer(self, base, self.types[target.value], index,
+                                                 self.types[target.index], target)
+            indexing.store_element(self.builder, ptr, value, ty, elem)
+        else:
+            raise InternalError("unknown assignment target", target.loc)
+
+    def unpack_item(self, value, ty, i):
+        if isinstance(ty, t.Tuple):
+            return self.builder.extract_value(value, i), ty.types[i]
+        item = indexing.getitem_int(self, value, ty, ir.Constant(m.i64, i), None)
+        return item, (ty.dtype if ty.ndim == 1 else t.Array(ty.dtype, ty.ndim - 1, "A"))
+
+    # ---- exceptions ------------------------------------------------------------
+
+    def raise_exception(self, exc_class, message, values=()):
+        """Fill the exception record and return status 1 from this function."""
+        self.module.keepalive.append(exc_class)
+        text = "" if message is None else str(message)
+        fmt = text if values else text.replace("%", "%%")
+        exc = self.excinfo
+        bld = self.builder
+        bld.store(self.module.pointer_constant(id(exc_class)), bld.gep(
+            exc, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 0)]))
+        bld.store(self.module.cstring(fmt) if message is not None else
+                  ir.Constant(m.i8p, None),
+                  bld.gep(exc, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 1)]))
+        for i, value in enumerate(values):
+            bld.store(value, bld.gep(exc, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 2 + i)]))
+        bld.ret(ir.Constant(m.i32, 1))
+
+    def check(self, ok, exc_class, message, values=(), enabled=True):
+        """Raise `exc_class(message % values)` unless `ok` (an i1) holds."""
+        if not enabled:
+            return
+        with self.builder.if_then(self.builder.not_(ok), likely=False):
+            self.raise_exception(exc_class, message, values)
+            self.builder.position_at_end(self.func.append_basic_block("unreachable"))
+            self.builder.unreachable()
+
+    def check_zero_float(self, divisor, message):
+        if self.error_model != "python":
+            return False
+        zero = ir.Constant(divisor.type, 0.0)
+        self.check(self.builder.fcmp_unordered("!=", divisor, zero), ZeroDivisionError, message)
+        return True
+
+    def propagate(self, status):
+        """After a call: return its nonzero status to our caller."""
+        failed = self.builder.icmp_unsigned("!=", status, ir.Constant(m.i32, 0))
+        with self.builder.if_then(failed, likely=False):
+            self.builder.ret(status)
+            self.builder.position_at_end(self.func.append_basic_block("unreachable"))
+            self.builder.unreachable()
+
+    # ---- expressions -----------------------------------------------------------
+
+    def expr(self, e):
+        try:
+            return getattr(self, f"expr_{type(e).__name__}")(e)
+        except EmberError as exc:
+            raise exc.with_loc(e.loc) from None
+
+    def condition(self, e):
+        return casts.truth(self.builder, self.expr(e), self.types[e])
+
+    def expr_Const(self, e):
+        return self.constant(e.value, self.types[e])
+
+    def constant(self, value, ty):
+        if isinstance(ty, t.Complex):
+            part = m.value_type(ty.part)
+            return ir.Constant(m.value_type(ty), [ir.Constant(part, value.real),
+                                                  ir.Constant(part, value.imag)])
+        if isinstance(ty, t.Tuple):
+            return ir.Constant(m.value_type(ty), [self.constant(v, it)
+                                                  for v, it in zip(value, ty.types)])
+        if isinstance(ty, (t.Integer, t.Boolean)):
+            return ir.Constant(m.value_type(ty), int(value))
+        if isinstance(ty, t.Float):
+            return ir.Constant(m.value_type(ty), float(value))
+        if isinstance(ty, t.Array):
+            return indexing.constant_array(self, value, ty)
+        return ir.Constant(m.value_type(ty), None)
+
+    def expr_Global(self, e):
+        return self.constant(e.value, self.types[e])
+
+    def expr_Var(self, e):
+        value = self.builder.load(self.slots[e.name])
+        return casts.cast(self.builder, value, self.typed.var_types[e.name], self.types[e])
+
+    def expr_NamedExpr(self, e):
+        value = self.expr(e.value)
+        self.store_target(n.Var(e.name), value, self.types[e.value])
+        return value
+
+    def expr_BinOp(self, e):
+        impl = self.typed.calls.get(e)
+        if impl is not None:
+            return self.emit_impl(impl, [self.expr(e.left), self.expr(e.right)],
+                                  [self.types[e.left], self.types[e.right]])
+        return self.binop_values(e.op, self.expr(e.left), self.types[e.left],
+                                 self.expr(e.right), self.types[e.right], self.types[e], e)
+
+    def binop_values(self, op, left, left_type, right, right_type, result_type, node):
+        impl = self.typed.calls.get(node)
+        if impl is not None:
+            return self.emit_impl(impl, [left, right], [left_type, right_type])
+        if isinstance(result_type, t.Tuple):
+            return indexing.tuple_concat(self, left, left_type, right, right_type, result_type)
+        operand_type = result_type
+        if op == "/" and not isinstance(left_type, (t.Complex, t.Float)) and not isinstance(
+                right_type, (t.Complex, t.Float)):
+            operand_type = t.float64
+        if op == "**" and isinstance(result_type, t.Float):
+            operand_type = result_type
+        left = casts.cast(self.builder, left, left_type, operand_type)
+        right = casts.cast(self.builder, right, right_type, operand_type)
+        return arith.binop(self, op, left, right, operand_type)
+
+    def expr_UnaryOp(self, e):
+        value, ty = self.expr(e.operand), self.types[e.operand]
+        result_type = self.types[e]
+        if e.op == "not":
+            return self.builder.not_(casts.truth(self.builder, value, ty))
+        value = casts.cast(self.builder, value, ty, result_type)
+        if e.op == "-":
+            return arith.negate(self, value, result_type)
+        if e.op == "~":
+            return self.builder.not_(value)
+        return value
+
+    def expr_Compare(self, e):
+        left_type, right_type = self.types[e.left], self.types[e.right]
+        left, right = self.expr(e.left), self.expr(e.right)
+        return self.compare_values(e.op, left, left_type, right, right_type)
+
+    def compare_values(self, op, left, left_type, right, right_type):
+        bld = self.builder
+        if op in ("is", "is not", "==", "!=") and (
+                isinstance(left_type, t.NoneType) or isinstance(right_type, t.NoneType)):
+            same = isinstance(left_type, t.NoneType) and isinstance(right_type, t.NoneType)
+            return ir.Constant(m.i1, same == (op in ("is", "==")))
+        if op in ("is", "is not"):
+            op = "==" if op == "is" else "!="
+        if op in ("in", "not in"):
+            found = ir.Constant(m.i1, 0)
+            for i, item_type in enumerate(right_type.types):
+                item = bld.extract_value(right, i)
+                found = bld.or_(found, self.compare_values("==", left, left_type, item,
+                                                           item_type))
+            return found if op == "in" else bld.not_(found)
+        if isinstance(left_type, t.Tuple):
+            return indexing.tuple_compare(self, op, left, left_type, right, right_type)
+        from ember.typing.unify import arithmetic_type
+
+        common = arithmetic_type(left_type, right_type)
+        left = casts.cast(bld, left, left_type, common)
+        right = casts.cast(bld, right, right_type, common)
+        return arith.compare(self, op, left, right, common)
+
+    def expr_BoolOp(self, e):
+        """`a and b`: b only runs when a is true; the result is a or b itself."""
+        result_type = self.types[e]
+        left = casts.cast(self.builder, self.expr(e.left), self.types[e.left], result_type)
+        left_truth = casts.truth(self.builder, left, result_type)
+        left_block = self.builder.block
+        right_block = self.func.append_basic_block(f"{e.op}.rhs")
+        end = self.func.append_basic_block(f"{e.op}.end")
+        if e.op == "and":
+            self.builder.cbranch(left_truth, right_block, end)
+        else:
+            self.builder.cbranch(left_truth, end, right_block)
+        self.builder.position_at_end(right_block)
+        right = casts.cast(self.builder, self.expr(e.right), self.types[e.right], result_type)
+        right_end = self.builder.block
+        self.builder.branch(end)
+        self.builder.position_at_end(end)
+        phi = self.builder.phi(m.value_type(result_type))
+        phi.add_incoming(left, left_block)
+        phi.add_incoming(right, right_end)
+        return phi
+
+    def expr_IfExp(self, e):
+        result_type = self.types[e]
+        cond = self.condition(e.test)
+        then_block = self.func.append_basic_block("ifexp.then")
+        else_block = self.func.append_basic_block("ifexp.else")
+        end = self.func.append_basic_block("ifexp.end")
+        self.builder.cbranch(cond, then_block, else_block)
+        incoming = []
+        for block, branch in ((then_block, e.body), (else_block, e.orelse)):
+            self.builder.position_at_end(block)
+            value = casts.cast(self.builder, self.expr(branch), self.types[branch], result_type)
+            incoming.append((value, self.builder.block))
+            self.builder.branch(end)
+        self.builder.position_at_end(end)
+        phi = self.builder.phi(m.value_type(result_type))
+        for value, block in incoming:
+            phi.add_incoming(value, block)
+        return phi
+
+    def expr_TupleExpr(self, e):
+        ty = self.types[e]
+        out = ir.Constant(m.value_type(ty), None)
+        for i, item in enumerate(e.items):
+            out = self.builder.insert_value(out, self.expr(item), i)
+        return out
+
+    def expr_SliceExpr(self, e):
+        raise InternalError("a slice outside an index", e.loc)
+
+    def expr_Attr(self, e):
+        return indexing.attribute(self, self.expr(e.value), self.types[e.value], e.attr)
+
+    def expr_Index(self, e):
+        return indexing.getitem(self, e)
+
+    def expr_Call(self, e):
+        impl = self.typed.calls[e]
+        nodes = impl.arg_nodes
+        values = []
+        types = []
+        for slot in impl.binding:
+            if isinstance(slot, int):
+                node = nodes[slot]
+            elif isinstance(slot, str):
+                node = impl.kw_nodes[slot]
+            else:
+                ty = impl.arg_types[len(values)]
+                values.append(self.constant(slot[1], ty))
+                types.append(ty)
+                continue
+            values.append(self.expr(node) if node is not None else None)
+            types.append(self.types.get(node))
+        return self.emit_impl(impl, values, types)
+
+    def emit_impl(self, impl, values, types):
+        converted = [v if v is None or at is None else casts.cast(self.builder, v, at, want)
+                     for v, at, want in zip(values, types, impl.arg_types)]
+        if impl.emit is not None:
+            return impl.emit(self, converted)
+        return self.call_typed(impl.typed, converted, impl.options_of(self.options))
+
+    def call_typed(self, typed, args, options):
+        callee = self.module.function_for(typed, options)
+        out = self.alloca(m.value_type(typed.return_type), "ret")
+        status = self.builder.call(callee, [out, self.excinfo] + list(args))
+        self.propagate(status)
+        return self.builder.load(out)
+
+    # ---- helpers for library code ---------------------------------------------
+
+    def call_intrinsic(self, name, args, result_type=None):
+        """Call an overloaded LLVM intrinsic such as llvm.floor, named by arg type."""
+        suffix = _type_suffix(args[0].type)
+        fnty = ir.FunctionType(result_type or args[0].type, [a.type for a in args])
+        fn = self.module.llvm.globals.get(f"{name}.{suffix}")
+        if fn is None:
+            fn = ir.Function(self.module.llvm, fnty, f"{name}.{suffix}")
+        return self.builder.call(fn, args)
+
+    def call_external(self, name, return_type, args):
+        """Call a C function of the process (libm) by symbol name."""
+        fnty = ir.FunctionType(return_type, [a.type for a in args])
+        fn = self.module.llvm.globals.get(name)
+        if fn is None:
+            fn = ir.Function(self.module.llvm, fnty, name)
+        return self.builder.call(fn, args)
+
+
+def _type_suffix(llty):
+    if isinstance(llty, ir.DoubleType):
+        return "f64"
+    if isinstance(llty, ir.FloatType):
+        return "f32"
+    if isinstance(llty, ir.IntType):
+        return f"i{llty.width}"
+    raise TypeError(f"no intrinsic suffix for {llty}")

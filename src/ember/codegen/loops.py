@@ -1,0 +1,116 @@
+"""for-loops: every iterable becomes a count `k in [0, n)` and, per source,
+the item at position k. That canonical form is what LLVM's loop
+vectoriser recognises."""
+
+from llvmlite import ir
+
+from ember.codegen import indexing
+from ember.codegen import models as m
+from ember.types import core as t
+from ember.typing.ops import iteration_type
+
+
+def emit_for(cg, s):
+    iter_type = cg.types[s.iter]
+    source = _source(cg, cg.expr(s.iter), iter_type)
+    bld = cg.builder
+    counter = cg.alloca(m.i64, "k")
+    bld.store(ir.Constant(m.i64, 0), counter)
+    head = cg.func.append_basic_block("for.head")
+    body = cg.func.append_basic_block("for.body")
+    latch = cg.func.append_basic_block("for.latch")
+    end = cg.func.append_basic_block("for.end")
+    bld.branch(head)
+    bld.position_at_end(head)
+    k = bld.load(counter)
+    bld.cbranch(bld.icmp_signed("<", k, source.length), body, end)
+    bld.position_at_end(body)
+    cg.store_target(s.target, source.item(k), iteration_type(iter_type, s))
+    cg.loop_stack.append((latch, end))
+    cg.block(s.body)
+    cg.loop_stack.pop()
+    if not cg.builder.block.is_terminated:
+        cg.builder.branch(latch)
+    cg.builder.position_at_end(latch)
+    cg.builder.store(cg.builder.add(cg.builder.load(counter), ir.Constant(m.i64, 1)), counter)
+    cg.builder.branch(head)
+    cg.builder.position_at_end(end)
+
+
+class _Source:
+    """An iterable as a length and the item at position k."""
+
+    def __init__(self, length, item):
+        self.length, self.item = length, item
+
+
+def _iterator_source(cg, value, ty):
+    """enumerate/zip: the shortest length, items packed into a tuple."""
+    bld = cg.builder
+    subs = [_source(cg, bld.extract_value(value, i), sub) for i, sub in enumerate(ty.sources)]
+    length = subs[0].length
+    for sub in subs[1:]:
+        length = bld.select(bld.icmp_signed("<", sub.length, length), sub.length, length)
+    item_type = iteration_type(ty, None)
+
+    def item(k):
+        values = [sub.item(k) for sub in subs]
+        if ty.kind == "enumerate":
+            values = [k] + values
+        packed = ir.Constant(m.value_type(item_type), None)
+        for i, v in enumerate(values):
+            packed = bld.insert_value(packed, v, i)
+        return packed
+    return _Source(length, item)
+
+
+def _source(cg, value, ty):
+    bld = cg.builder
+    if isinstance(ty, t.IteratorType):
+        return _iterator_source(cg, value, ty)
+    if isinstance(ty, t.RangeType):
+        start, stop, step = (bld.extract_value(value, i) for i in range(3))
+        return _Source(range_length(cg, start, stop, step),
+                       lambda k: bld.add(start, bld.mul(k, step)))
+    if isinstance(ty, t.Array):
+        length = bld.extract_value(value, [m.ARRAY_SHAPE, 0])
+        return _Source(length, lambda k: _array_item(cg, value, ty, k))
+    if isinstance(ty, t.Tuple):
+        return _Source(ir.Constant(m.i64, len(ty)),
+                       lambda k: _tuple_item(cg, value, ty, k))
+    raise NotImplementedError(f"iteration over {ty}")
+
+
+def _array_item(cg, value, ty, k):
+    node = _SafeIndex()
+    cg.typed.safe_indexes.add((node, 0))
+    try:
+        return indexing.getitem_int(cg, value, ty, k, node)
+    finally:
+        cg.typed.safe_indexes.discard((node, 0))
+
+
+class _SafeIndex:
+    """Marks an index the loop itself keeps in range."""
+
+
+def _tuple_item(cg, value, ty, k):
+    bld = cg.builder
+    slot = cg.alloca(m.value_type(ty))
+    bld.store(value, slot)
+    first = bld.bitcast(slot, m.value_type(ty.types[0]).as_pointer())
+    return bld.load(bld.gep(first, [k]))
+
+
+def range_length(cg, start, stop, step):
+    """len(range(start, stop, step)) for a nonzero step."""
+    bld = cg.builder
+    zero, one = ir.Constant(m.i64, 0), ir.Constant(m.i64, 1)
+    if isinstance(step, ir.Constant) and step.constant == 1:
+        span = bld.sub(stop, start)
+        return bld.select(bld.icmp_signed(">", span, zero), span, zero)
+    negative = bld.icmp_signed("<", step, zero)
+    span = bld.select(negative, bld.sub(start, stop), bld.sub(stop, start))
+    abs_step = bld.select(negative, bld.neg(step), step)
+    count = bld.add(bld.sdiv(bld.sub(span, one), abs_step), one)
+    return bld.select(bld.icmp_signed(">", span, zero), count, zero)

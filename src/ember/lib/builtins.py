@@ -1,0 +1,357 @@
+"""Python builtins in compiled code: range, len, abs, min, max, round, int,
+float, bool, complex, divmod, pow, enumerate, zip."""
+
+import math
+
+from llvmlite import ir
+
+from ember import prange
+from ember.codegen import arith, casts, loops
+from ember.codegen import models as m
+from ember.types import core as t
+from ember.typing.ops import NUMBER, iteration_type
+from ember.typing.registry import Impl, register
+from ember.typing.unify import arithmetic_type
+
+INTS = (t.Integer, t.Boolean)
+
+
+def _all(types, kinds):
+    return all(isinstance(x, kinds) for x in types)
+
+
+@register(range, prange)
+def type_range(args, kws):
+    if kws or not 1 <= len(args) <= 3 or not _all(args, INTS):
+        return None
+    return Impl(t.range_type, [t.int64] * len(args), emit=_emit_range)
+
+
+def _emit_range(cg, args):
+    zero, one = ir.Constant(m.i64, 0), ir.Constant(m.i64, 1)
+    if len(args) == 1:
+        start, stop, step = zero, args[0], one
+    else:
+        start, stop = args[0], args[1]
+        step = args[2] if len(args) == 3 else one
+    if len(args) == 3:
+        cg.check(cg.builder.icmp_signed("!=", step, zero), ValueError,
+                 "range() arg 3 must not be zero")
+    value = ir.Constant(m.value_type(t.range_type), None)
+    for i, part in enumerate((start, stop, step)):
+        value = cg.builder.insert_value(value, part, i)
+    return value
+
+
+@register(len)
+def type_len(args, kws):
+    if kws or len(args) != 1:
+        return None
+    (x,) = args
+    if isinstance(x, t.Array):
+        if x.ndim == 0:
+            return None
+        return Impl(t.int64, [x], emit=lambda cg, a: cg.builder.extract_value(
+            a[0], [m.ARRAY_SHAPE, 0]))
+    if isinstance(x, t.Tuple):
+        return Impl(t.int64, [x], emit=lambda cg, a: ir.Constant(m.i64, len(x)))
+    if isinstance(x, t.RangeType):
+        return Impl(t.int64, [x], emit=_emit_range_len)
+    return None
+
+
+def _emit_range_len(cg, args):
+    bld = cg.builder
+    parts = [bld.extract_value(args[0], i) for i in range(3)]
+    return loops.range_length(cg, *parts)
+
+
+@register(abs)
+def type_abs(args, kws):
+    if kws or len(args) != 1 or not isinstance(args[0], NUMBER):
+        return None
+    (x,) = args
+    if isinstance(x, t.Boolean):
+        return Impl(t.int64, [t.int64], emit=lambda cg, a: a[0])
+    if isinstance(x, t.Complex):
+        return Impl(x.part, [x], emit=_emit_complex_abs)
+    if isinstance(x, t.Float):
+        return Impl(x, [x], emit=lambda cg, a: cg.call_intrinsic("llvm.fabs", a))
+    if not x.signed:
+        return Impl(x, [x], emit=lambda cg, a: a[0])
+    return Impl(x, [x], emit=_emit_int_abs)
+
+
+def _emit_int_abs(cg, args):
+    bld = cg.builder
+    (v,) = args
+    return bld.select(bld.icmp_signed("<", v, ir.Constant(v.type, 0)), bld.neg(v), v)
+
+
+def _emit_complex_abs(cg, args):
+    bld = cg.builder
+    real, imag = bld.extract_value(args[0], 0), bld.extract_value(args[0], 1)
+    name = "hypotf" if isinstance(real.type, ir.FloatType) else "hypot"
+    return cg.call_external(name, real.type, [real, imag])
+
+
+def _min_max(op):
+    """min/max of 2+ numbers, or of one tuple: Python keeps the first of equals
+    (and a NaN first argument), since it only replaces on a strict comparison."""
+
+    def typer(args, kws):
+        if kws:
+            return None
+        items = args
+        if len(args) == 1 and isinstance(args[0], t.Tuple) and len(args[0]) > 0:
+            items = args[0].types
+        elif len(args) < 2:
+            return None
+        if not _all(items, (t.Integer, t.Float, t.Boolean)):
+            return None
+        result = items[0]
+        for item in items[1:]:
+            result = arithmetic_type(result, item) if not (
+                isinstance(result, t.Boolean) and isinstance(item, t.Boolean)) else result
+        if len(args) == 1:
+            return Impl(result, [t.Tuple([result] * len(items))],
+                        emit=lambda cg, a: _reduce(cg, op, [cg.builder.extract_value(a[0], i)
+                                                            for i in range(len(items))],
+                                                   result))
+        return Impl(result, [result] * len(items),
+                    emit=lambda cg, a: _reduce(cg, op, a, result))
+    return typer
+
+
+def _reduce(cg, op, values, ty):
+    current = values[0]
+    for value in values[1:]:
+        better = arith.compare(cg, op, value, current, ty)
+        current = cg.builder.select(better, value, current)
+    return current
+
+
+register(min)(_min_max("<"))
+register(max)(_min_max(">"))
+
+
+@register(round)
+def type_round(args, kws):
+    if kws or not 1 <= len(args) <= 2 or not isinstance(args[0], (t.Float, t.Integer,
+                                                                     t.Boolean)):
+        return None
+    x = args[0]
+    if len(args) == 1:
+        if isinstance(x, t.Float):
+            return Impl(t.int64, [x], emit=lambda cg, a: cg.builder.fptosi(
+                cg.call_intrinsic("llvm.roundeven", a), m.i64))
+        return Impl(t.int64, [t.int64], emit=lambda cg, a: a[0])
+    if not isinstance(args[1], INTS):
+        return None
+    return Impl(t.float64, [t.float64, t.int64], py_impl=round_ndigits)
+
+
+def round_ndigits(x, ndigits):
+    # Scale by an exact power of ten, round half to even, unscale. A tie in
+    # the scaled value is checked against the exact scaling error (fma), as
+    # CPython's correctly rounded result would: round(2.675, 2) == 2.67.
+    if ndigits > 22 or not abs(x) < 1e300:
+        return x
+    if ndigits >= 0:
+        scale = 10.0 ** ndigits
+        y = x * scale
+        error = fma(x, scale, -y)  # x*scale - y, exactly
+        return _round_half_even(y, error) / scale
+    if ndigits < -308:
+        return 0.0 * x
+    scale = 10.0 ** -ndigits
+    y = x / scale
+    error = fma(-y, scale, x)  # sign of x/scale - y
+    return _round_half_even(y, error) * scale
+
+
+def _round_half_even(y, error):
+    if not abs(y) < 4503599627370496.0:  # 2**52: already integral
+        return y
+    below = math.floor(y)
+    if y - below == 0.5 and error != 0.0:
+        return below + 1.0 if error > 0.0 else below
+    return float(round(y))
+
+
+def fma(a, b, c):
+    """a * b + c with one rounding (llvm.fma in compiled code)."""
+    raise NotImplementedError("fma is only available in compiled code")
+
+
+@register(fma)
+def type_fma(args, kws):
+    return Impl(t.float64, [t.float64] * 3, emit=lambda cg, a: cg.call_intrinsic("llvm.fma", a))
+
+
+@register(int)
+def type_int(args, kws):
+    if kws or len(args) != 1 or not isinstance(args[0], (t.Integer, t.Float, t.Boolean)):
+        return None
+    source = args[0] if isinstance(args[0], t.Float) else t.int64
+    return Impl(t.int64, [source], emit=lambda cg, a: casts.cast(cg.builder, a[0], source,
+                                                                 t.int64))
+
+
+def _conversion(result):
+    def typer(args, kws):
+        if kws or len(args) > 1:
+            return None
+        if not args:
+            return Impl(result, [], emit=lambda cg, a: ir.Constant(m.value_type(result), 0))
+        x = args[0]
+        if not isinstance(x, NUMBER) or (isinstance(x, t.Complex) and result != t.boolean):
+            return None
+        return Impl(result, [x], emit=lambda cg, a: casts.cast(cg.builder, a[0], x, result))
+    return typer
+
+
+register(float)(_conversion(t.float64))
+register(bool)(_conversion(t.boolean))
+
+
+@register(complex)
+def type_complex(args, kws):
+    if kws or not 1 <= len(args) <= 2 or not _all(args, NUMBER):
+        return None
+    if len(args) == 1:
+        return Impl(t.complex128, [t.complex128], emit=lambda cg, a: a[0])
+    return Impl(t.complex128, [t.complex128, t.complex128], emit=_emit_complex2)
+
+
+def _emit_complex2(cg, args):
+    """complex(a, b) == a + b*1j for complex a and b too."""
+    bld = cg.builder
+    ar, ai = bld.extract_value(args[0], 0), bld.extract_value(args[0], 1)
+    br, bi = bld.extract_value(args[1], 0), bld.extract_value(args[1], 1)
+    return casts.make_complex(bld, bld.fsub(ar, bi), bld.fadd(ai, br), t.complex128)
+
+
+@register(divmod)
+def type_divmod(args, kws):
+    if kws or len(args) != 2 or not _all(args, (t.Integer, t.Float, t.Boolean)):
+        return None
+    ty = arithmetic_type(*args)
+    return Impl(t.Tuple([ty, ty]), [ty, ty], emit=lambda cg, a: _emit_divmod(cg, a, ty))
+
+
+def _emit_divmod(cg, args, ty):
+    bld = cg.builder
+    a, b = args
+    if isinstance(ty, t.Float):
+        cg.check_zero_float(b, "float divmod()")
+        q, r = arith.float_floordiv_mod(cg, a, b)
+    else:
+        zero = ir.Constant(a.type, 0)
+        is_zero = bld.icmp_unsigned("==", b, zero)
+        cg.check(bld.not_(is_zero), ZeroDivisionError, "integer division or modulo by zero",
+                 enabled=cg.error_model == "python")
+        q, r = arith.int_floordiv_mod(bld, a, bld.select(is_zero, ir.Constant(a.type, 1), b),
+                                      ty.signed)
+    out = ir.Constant(m.value_type(t.Tuple([ty, ty])), None)
+    return bld.insert_value(bld.insert_value(out, q, 0), r, 1)
+
+
+@register(pow)
+def type_pow(args, kws):
+    if kws or not 2 <= len(args) <= 3 or not _all(args, NUMBER):
+        return None
+    if len(args) == 3:
+        if not _all(args, INTS):
+            return None
+        return Impl(t.int64, [t.int64] * 3, py_impl=int_pow_mod)
+    ty = arithmetic_type(*args)
+    if isinstance(ty, t.Integer):
+        return Impl(ty, [ty, ty], py_impl=int_pow)
+    if isinstance(ty, t.Complex):
+        return Impl(t.complex128, [t.complex128, t.complex128], py_impl=complex_pow)
+    return Impl(ty, [ty, ty], emit=lambda cg, a: cg.call_intrinsic("llvm.pow", a))
+
+
+def int_pow(base, exponent):
+    if exponent < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+    result = 1
+    while exponent:
+        if exponent & 1:
+            result *= base
+        exponent >>= 1
+        base *= base
+    return result
+
+
+def int_pow_mod(base, exponent, modulus):
+    if modulus == 0:
+        raise ValueError("pow() 3rd argument cannot be 0")
+    if exponent < 0:
+        raise ValueError("pow() negative exponent is not supported in compiled code")
+    result = 1 % modulus
+    base = base % modulus
+    while exponent:
+        if exponent & 1:
+            result = (result * base) % modulus
+        exponent >>= 1
+        base = (base * base) % modulus
+    return result
+
+
+def complex_pow(a, b):
+    # CPython's algorithm: repeated squaring for small integral exponents,
+    # polar form otherwise.
+    if b.imag == 0.0 and abs(b.real) <= 100.0 and b.real == int(b.real):
+        n = int(b.real)
+        result = _complex_powu(a, abs(n))
+        return 1.0 / result if n < 0 else result
+    if b.real == 0.0 and b.imag == 0.0:
+        return 1.0 + 0.0j
+    if a.real == 0.0 and a.imag == 0.0:
+        if b.imag != 0.0 or b.real < 0.0:
+            raise ZeroDivisionError("0.0 to a negative or complex power")
+        return 0.0j
+    vabs = math.hypot(a.real, a.imag)
+    length = vabs ** b.real
+    angle = math.atan2(a.imag, a.real)
+    phase = angle * b.real
+    if b.imag != 0.0:
+        length /= math.exp(angle * b.imag)
+        phase += b.imag * math.log(vabs)
+    return complex(length * math.cos(phase), length * math.sin(phase))
+
+
+def _complex_powu(x, n):
+    result = 1.0 + 0.0j
+    mask = 1
+    while mask > 0 and n >= mask:
+        if n & mask:
+            result = result * x
+        mask <<= 1
+        x = x * x
+    return result
+
+
+def _iterator(kind):
+    def typer(args, kws):
+        if kws or not args or (kind == "enumerate" and len(args) != 1):
+            return None
+        for arg in args:
+            iteration_type(arg, None)
+        ty = t.IteratorType(kind, args)
+        return Impl(ty, args, emit=lambda cg, a: _pack(cg, a, ty))
+    return typer
+
+
+def _pack(cg, values, ty):
+    packed = ir.Constant(ir.LiteralStructType([v.type for v in values]), None)
+    for i, value in enumerate(values):
+        packed = cg.builder.insert_value(packed, value, i)
+    return packed
+
+
+register(enumerate)(_iterator("enumerate"))
+register(zip)(_iterator("zip"))
+

@@ -1,0 +1,106 @@
+"""Removes bounds checks that are provably redundant.
+
+In `for i in range(len(a))` / `range(a.shape[k])` (or `range(0, ...)`),
+where neither `a` nor `i` is reassigned, every `a[..., i, ...]` with `i`
+at axis k is in range: the check, and the negative-index wrap, go away.
+That keeps such loops free of exits, so LLVM can vectorise them.
+"""
+
+from ember.ir import nodes as n
+
+
+def remove_redundant_checks(typed):
+    if getattr(typed, "checks_pruned", False):
+        return
+    typed.checks_pruned = True
+    assigned = _assigned_counts(typed.func.body)
+    for stmt in n.walk(typed.func.body):
+        if isinstance(stmt, n.For):
+            _prune_loop(typed, stmt, assigned)
+
+
+def _prune_loop(typed, loop, assigned):
+    bound = _range_bound(loop.iter)
+    if bound is None or not isinstance(loop.target, n.Var):
+        return
+    array_name, axis = bound
+    index_name = loop.target.name
+    if assigned.get(array_name, 0) > 0 or _assigned_in(loop.body, index_name):
+        return
+    for stmt in n.walk(loop.body):
+        for node in _expressions(stmt):
+            if (isinstance(node, n.Index) and isinstance(node.value, n.Var)
+                    and node.value.name == array_name):
+                parts = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
+                if (axis < len(parts) and isinstance(parts[axis], n.Var)
+                        and parts[axis].name == index_name):
+                    typed.safe_indexes.add((node, axis))
+
+
+def _range_bound(iter_node):
+    """(array name, axis) when the loop is over range(len(a)) or range(a.shape[k])."""
+    if not (isinstance(iter_node, n.Call) and isinstance(iter_node.func, n.Global)
+            and iter_node.func.value is range and not iter_node.kwargs):
+        return None
+    args = iter_node.args
+    if len(args) == 2 and isinstance(args[0], n.Const) and args[0].value == 0:
+        args = args[1:]
+    if len(args) != 1:
+        return None
+    stop = args[0]
+    if (isinstance(stop, n.Call) and isinstance(stop.func, n.Global) and stop.func.value is len
+            and len(stop.args) == 1 and isinstance(stop.args[0], n.Var)):
+        return stop.args[0].name, 0
+    if (isinstance(stop, n.Index) and isinstance(stop.value, n.Attr)
+            and stop.value.attr == "shape" and isinstance(stop.value.value, n.Var)
+            and isinstance(stop.index, n.Const) and isinstance(stop.index.value, int)
+            and stop.index.value >= 0):
+        return stop.value.value.name, stop.index.value
+    return None
+
+
+def _assigned_counts(body):
+    counts = {}
+    for stmt in n.walk(body):
+        for name in _stmt_targets(stmt):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _assigned_in(body, name):
+    return any(name in _stmt_targets(stmt) for stmt in n.walk(body))
+
+
+def _stmt_targets(stmt):
+    target = getattr(stmt, "target", None)
+    names = set()
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Var):
+            names.add(node.name)
+        elif isinstance(node, n.TupleExpr):
+            stack.extend(node.items)
+    for node in _expressions(stmt):
+        if isinstance(node, n.NamedExpr):
+            names.add(node.name)
+    return names
+
+
+def _expressions(stmt):
+    """Every expression node directly inside one statement (not nested bodies)."""
+    roots = [getattr(stmt, f, None) for f in ("target", "value", "test", "iter")]
+    stack = [r for r in roots if isinstance(r, n.Expr)]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in node.fields:
+            child = getattr(node, field)
+            if isinstance(child, n.Expr):
+                stack.append(child)
+            elif isinstance(child, list):
+                for item in child:
+                    if isinstance(item, n.Expr):
+                        stack.append(item)
+                    elif isinstance(item, tuple):
+                        stack.extend(x for x in item if isinstance(x, n.Expr))

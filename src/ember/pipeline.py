@@ -1,0 +1,109 @@
+"""The compiler's stages, in order, for one specialisation:
+
+    frontend (AST -> ember IR) -> typing -> passes -> codegen (LLVM IR)
+    -> llvm (optimise, JIT) -> entry (C-API wrapper as a builtin)
+
+Set EMBER_DUMP=ir,typed,llvm,opt,asm to print a stage's output.
+"""
+
+import copy
+import itertools
+import sys
+
+from ember import config
+from ember.codegen.entry import emit_entry
+from ember.codegen.module import ModuleEmitter
+from ember.errors import TypingError
+from ember.frontend.lower import lower_function_cached
+from ember.ir.printer import format_function
+from ember.runtime.cpython import make_builtin
+from ember.targets.cpu.jit import cpu_target, jit_lock
+from ember.types import core as t
+from ember.typing.infer import type_function
+
+_entry_names = itertools.count()
+
+
+class Specialisation:
+    """One compiled signature of a dispatcher."""
+
+    def __init__(self, typed, entry, llvm_text, keepalive):
+        self.typed, self.entry = typed, entry
+        self.llvm_text, self.keepalive = llvm_text, keepalive
+
+    @property
+    def signature(self):
+        return self.typed.signature
+
+    def assembly(self):
+        return cpu_target().assembly(self.llvm_text)
+
+
+def compile_specialisation(py_func, arg_types, options, miss_sentinel, return_type=None):
+    func = lower_function_cached(py_func)
+    _dump("ir", lambda: format_function(func))
+    typed = type_function(func, tuple(arg_types))
+    if return_type is not None and return_type != typed.return_type:
+        typed = _declared_return(typed, return_type)
+    _dump("typed", lambda: format_function(func, typed.typemap))
+    _check_returnable(typed)
+    with jit_lock():
+        target = cpu_target()
+        module = ModuleEmitter(func.name)
+        native = module.function_for(typed, options)
+        name = f"ember_entry.{func.name}.{next(_entry_names)}"
+        emit_entry(module, typed, native, miss_sentinel, name)
+        text = str(module.llvm)
+        _dump("llvm", lambda: text)
+        optimised = target.optimize(text)
+        optimised_text = str(optimised)
+        _dump("opt", lambda: optimised_text)
+        _dump("asm", lambda: target.machine.emit_assembly(optimised))
+        address = target.add(optimised, [name])[name]
+    entry = make_builtin(func.name, address, module.keepalive)
+    return Specialisation(typed, entry, optimised_text, module.keepalive)
+
+
+def _declared_return(typed, return_type):
+    """An eager signature's return type: the result is converted to it."""
+    from ember.typing.ops import can_store
+
+    if not can_store(typed.return_type, return_type):
+        raise TypingError(f"{typed.func.name} returns {typed.return_type}, which cannot be "
+                          f"converted to the declared {return_type}", typed.func.loc)
+    declared = copy.copy(typed)
+    declared.return_type = return_type
+    return declared
+
+
+def _check_returnable(typed):
+    def has_array(ty):
+        if isinstance(ty, t.Array):
+            return True
+        return isinstance(ty, t.Tuple) and any(has_array(x) for x in ty.types)
+    if has_array(typed.return_type):
+        raise TypingError(f"{typed.func.name} returns {typed.return_type}: returning arrays "
+                          "from compiled code comes with the NumPy arrays issue (#4)",
+                          typed.func.loc)
+
+
+def _dump(stage, text):
+    if stage in config.DUMP:
+        print(f"---- {stage} ----\n{text()}", file=sys.stderr)
+
+
+_trampoline = []
+
+
+def trampoline_address(miss, raise_mark):
+    """Address of the process-wide dispatcher call path (compiled once)."""
+    from ember.codegen.trampoline import NAME, emit_trampoline
+
+    with jit_lock():
+        if not _trampoline:
+            target = cpu_target()
+            module = ModuleEmitter("ember_trampoline")
+            emit_trampoline(module, miss, raise_mark)
+            optimised = target.optimize(str(module.llvm))
+            _trampoline.append((target.add(optimised, [NAME])[NAME], module.keepalive))
+        return _trampoline[0][0]

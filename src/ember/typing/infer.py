@@ -1,0 +1,407 @@
+"""Type inference: types every variable and expression of a function to a
+fixed point, and resolves every call to an `Impl` through the registry.
+
+Each variable has one type: the unification of all values assigned to it
+(int then float -> float, as Numba does). Types still unknown in a pass
+(`None`, e.g. a recursive call before any return is typed) propagate until
+the next pass; anything unknown after the fixed point is an error.
+"""
+
+import inspect
+import threading
+
+from ember.errors import EmberError, InternalError, TypingError
+from ember.ir import nodes as n
+from ember.types import core as t
+from ember.typing import ops
+from ember.typing.calls import resolve_call, resolve_dispatcher, type_global
+from ember.typing.registry import lookup
+from ember.typing.unify import unify
+
+_MAX_PASSES = 50
+_cache = {}
+_in_progress = {}
+_lock = threading.RLock()
+
+
+class TypedFunction:
+    """A function specialised to argument types, ready for codegen."""
+
+    def __init__(self, func, arg_types, return_type, typemap, var_types, calls):
+        self.func, self.arg_types, self.return_type = func, arg_types, return_type
+        self.typemap, self.var_types, self.calls = typemap, var_types, calls
+        self.safe_indexes = set()  # Index nodes the bounds-check pass proved in range
+
+    @property
+    def signature(self):
+        return t.Signature(self.return_type, self.arg_types)
+
+    def __repr__(self):
+        return f"<typed {self.func.name}{self.signature}>"
+
+
+def type_function(func, arg_types):
+    """Type `func` (ember IR) for `arg_types`; cached per (function, types)."""
+    key = (func, tuple(arg_types))
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        if key in _in_progress:  # a recursive call: what is known so far
+            return _in_progress[key]
+        placeholder = _Partial(func, arg_types)
+        _in_progress[key] = placeholder
+        try:
+            typed = _Typer(func, tuple(arg_types), placeholder).run()
+        finally:
+            del _in_progress[key]
+        _cache[key] = typed
+        return typed
+
+
+class _Partial:
+    """Stands for a function being typed; its return type grows each pass."""
+
+    def __init__(self, func, arg_types):
+        self.func, self.arg_types, self.return_type = func, tuple(arg_types), None
+        self.typemap = None
+
+
+class _Typer:
+    def __init__(self, func, arg_types, partial):
+        if len(arg_types) != len(func.params):
+            raise TypingError(f"{func.name}() takes {len(func.params)} arguments, "
+                              f"got {len(arg_types)}", func.loc)
+        self.func, self.arg_types, self.partial = func, arg_types, partial
+        self.var_types = dict(zip(func.params, arg_types))
+        self.params = set(func.params)
+
+    def run(self):
+        for _ in range(_MAX_PASSES):
+            before = (dict(self.var_types), self.partial.return_type)
+            self.one_pass()
+            self.partial.return_type = self.return_type
+            if (dict(self.var_types), self.partial.return_type) == before and self.complete:
+                break
+        else:
+            raise TypingError(f"type inference of {self.func.name} did not converge",
+                              self.func.loc)
+        self.check_complete()
+        typed = TypedFunction(self.func, self.arg_types, self.return_type, self.typemap,
+                              self.var_types, self.calls)
+        return typed
+
+    def one_pass(self):
+        self.typemap, self.calls, self.unknown = {}, {}, []
+        self.return_type, self.complete = None, True
+        self.block(self.func.body)
+        if not ops.terminates(self.func.body):
+            self.add_return(t.none, self.func.loc)
+
+    def check_complete(self):
+        if self.unknown:
+            node = self.unknown[0]
+            raise TypingError("cannot infer the type of this expression (a recursive call "
+                              "needs a base case that returns first?)", node.loc)
+        if self.return_type is None:
+            self.return_type = t.none
+
+    def add_return(self, ty, loc):
+        if ty is None:
+            return
+        merged = unify(self.return_type, ty)
+        if merged is None:
+            raise TypingError(f"{self.func.name} returns {self.return_type} on one path and "
+                              f"{ty} on another; all returns must unify to one type", loc)
+        self.return_type = merged
+
+    # ---- statements ----------------------------------------------------------
+
+    def block(self, stmts):
+        for stmt in stmts:
+            try:
+                getattr(self, f"stmt_{type(stmt).__name__}")(stmt)
+            except EmberError as exc:
+                raise exc.with_loc(stmt.loc) from None
+            except Exception as exc:
+                raise InternalError(f"{type(exc).__name__}: {exc}", stmt.loc) from exc
+
+    def stmt_Assign(self, s):
+        self.assign(s.target, self.expr(s.value), s)
+
+    def stmt_AugAssign(self, s):
+        current = self.expr(s.target)
+        value = self.expr(s.value)
+        if current is None or value is None:
+            return
+        result = self.binop(s.op, current, value, s.value, s)
+        self.typemap[s] = result
+        if isinstance(s.target, n.Var):
+            self.set_var(s.target.name, result, s)
+        else:
+            self.assign(s.target, result, s, evaluated=True)
+
+    def stmt_ExprStmt(self, s):
+        self.expr(s.value)
+
+    def stmt_If(self, s):
+        self.condition(s.test)
+        self.block(s.body)
+        self.block(s.orelse)
+
+    def stmt_While(self, s):
+        self.condition(s.test)
+        self.block(s.body)
+
+    def stmt_For(self, s):
+        iter_type = self.expr(s.iter)
+        if iter_type is not None:
+            item = ops.iteration_type(iter_type, s.iter)
+            self.assign(s.target, item, s)
+        self.block(s.body)
+
+    def stmt_Break(self, s):
+        pass
+
+    stmt_Continue = stmt_Break
+
+    def stmt_Return(self, s):
+        self.add_return(self.expr(s.value), s.loc)
+
+    def stmt_Raise(self, s):
+        pass
+
+    def stmt_Assert(self, s):
+        self.condition(s.test)
+
+    def condition(self, test):
+        ty = self.expr(test)
+        if ty is not None:
+            ops.check_truth(ty, test)
+
+    # ---- assignment ----------------------------------------------------------
+
+    def assign(self, target, value_type, stmt, evaluated=False):
+        if value_type is None:
+            self.complete = False
+            return
+        if isinstance(target, n.Var):
+            self.typemap[target] = self.set_var(target.name, value_type, stmt)
+        elif isinstance(target, n.TupleExpr):
+            items = ops.unpack_types(value_type, len(target.items), stmt)
+            for sub, item in zip(target.items, items):
+                self.assign(sub, item, stmt)
+            self.typemap[target] = value_type
+        elif isinstance(target, n.Index):
+            base = self.expr(target.value)
+            index = self.expr(target.index)
+            if base is not None and index is not None:
+                ops.setitem_check(base, index, value_type, target)
+                self.typemap[target] = base
+        else:
+            raise TypingError("cannot assign to this target", target.loc)
+
+    def set_var(self, name, ty, stmt):
+        current = self.var_types.get(name)
+        merged = unify(current, ty)
+        if merged is None:
+            raise TypingError(
+                f"variable '{name}' holds {current} here but is assigned {ty}; a variable "
+                "keeps one type (numbers unify: int and float give float)", stmt.loc)
+        if name in self.params and merged != current:
+            merged = current if ops.can_store(ty, current) else merged
+            if merged != current:
+                raise TypingError(f"parameter '{name}' has type {current} but is assigned "
+                                  f"{ty}", stmt.loc)
+        self.var_types[name] = merged
+        return merged
+
+    # ---- expressions ---------------------------------------------------------
+
+    def expr(self, e):
+        try:
+            ty = getattr(self, f"expr_{type(e).__name__}")(e)
+        except EmberError as exc:
+            raise exc.with_loc(e.loc) from None
+        if ty is None:
+            self.unknown.append(e)
+            self.complete = False
+        self.typemap[e] = ty
+        return ty
+
+    def exprs(self, items):
+        types = [self.expr(i) for i in items]
+        return None if None in types else types
+
+    def expr_Const(self, e):
+        return ops.const_type(e.value, e)
+
+    def expr_Global(self, e):
+        return type_global(e.value)
+
+    def expr_Var(self, e):
+        ty = self.var_types.get(e.name)
+        if ty is None and e.name in self.assigned_somewhere:
+            return None
+        if ty is None:
+            raise TypingError(f"variable '{e.name}' is used before it is assigned", e.loc)
+        return ty
+
+    @property
+    def assigned_somewhere(self):
+        return self.var_types.keys() | _assigned(self.func)
+
+    def expr_BinOp(self, e):
+        left, right = self.expr(e.left), self.expr(e.right)
+        if left is None or right is None:
+            return None
+        return self.binop(e.op, left, right, e.right, e)
+
+    def binop(self, op, left, right, right_node, node):
+        """Operator typing; `**` on ints and complex numbers is library code."""
+        result = ops.binop_type(op, left, right, right_node, node)
+        if op == "**" and isinstance(result, (t.Integer, t.Complex)):
+            impl = self.resolve(pow, [result, result], {}, node)
+            if impl is None:
+                return None
+            self.calls[node] = impl
+            return impl.return_type
+        return result
+
+    def expr_UnaryOp(self, e):
+        operand = self.expr(e.operand)
+        return None if operand is None else ops.unary_type(e.op, operand, e)
+
+    def expr_Compare(self, e):
+        left, right = self.expr(e.left), self.expr(e.right)
+        if left is None or right is None:
+            return None
+        return ops.compare_type(e.op, left, right, e)
+
+    def expr_BoolOp(self, e):
+        left, right = self.expr(e.left), self.expr(e.right)
+        if left is None or right is None:
+            return None
+        ops.check_truth(left, e.left)
+        merged = unify(left, right)
+        if merged is None:
+            raise TypingError(f"'{e.op}' of {left} and {right}: the operands must have "
+                              "types that unify", e.loc)
+        return merged
+
+    def expr_IfExp(self, e):
+        self.condition(e.test)
+        body, orelse = self.expr(e.body), self.expr(e.orelse)
+        if body is None or orelse is None:
+            return None
+        merged = unify(body, orelse)
+        if merged is None:
+            raise TypingError(f"the branches of a conditional expression have types {body} "
+                              f"and {orelse}, which do not unify", e.loc)
+        return merged
+
+    def expr_NamedExpr(self, e):
+        ty = self.expr(e.value)
+        if ty is not None:
+            self.set_var(e.name, ty, e)
+        return ty
+
+    def expr_TupleExpr(self, e):
+        items = self.exprs(e.items)
+        return None if items is None else t.Tuple(items)
+
+    def expr_SliceExpr(self, e):
+        parts = [p for p in (e.start, e.stop, e.step) if p is not None]
+        types = self.exprs(parts)
+        if types is None:
+            return None
+        for part, ty in zip(parts, types):
+            if not isinstance(ty, (t.Integer, t.Boolean, t.NoneType)):
+                raise TypingError(f"slice bounds must be integers, not {ty}", part.loc)
+        return ops.slice_type
+
+    def expr_Attr(self, e):
+        value = self.expr(e.value)
+        return None if value is None else ops.attribute_type(value, e.attr, e)
+
+    def expr_Index(self, e):
+        value, index = self.expr(e.value), self.expr(e.index)
+        if value is None or index is None:
+            return None
+        return ops.getitem_type(value, index, e)
+
+    def expr_Call(self, e):
+        func = e.func
+        if isinstance(func, n.Attr):
+            receiver = self.expr(func.value)
+            if receiver is None:
+                return None
+            if isinstance(receiver, t.CompileTimeValue) and receiver.kind == "module":
+                raise TypingError(f"module attribute {func.attr} is not supported", e.loc)
+            callee = ("method", type(receiver), func.attr)
+            args = [func.value] + list(e.args)
+        else:
+            callee_type = self.expr(func)
+            if callee_type is None:
+                return None
+            if not isinstance(callee_type, t.CompileTimeValue):
+                raise TypingError(f"a value of type {callee_type} is not callable", e.loc)
+            callee, args = callee_type.value, list(e.args)
+        arg_types = self.exprs(args)
+        kw_types = {k: self.expr(v) for k, v in e.kwargs}
+        if arg_types is None or None in kw_types.values():
+            return None
+        impl = self.resolve(callee, arg_types, kw_types, e)
+        if impl is None:
+            return None
+        impl.arg_nodes, impl.kw_nodes = args, dict(e.kwargs)
+        self.calls[e] = impl
+        return impl.return_type
+
+    def resolve(self, callee, arg_types, kw_types, e):
+        if _is_compilable_python(callee) and lookup(callee) is None:
+            return resolve_dispatcher(callee, arg_types, kw_types, e, type_function)
+        impl = resolve_call(callee, arg_types, kw_types, e)
+        if impl.py_impl is not None:
+            # Library code compiled like user code; its own defaults fill in.
+            inner = resolve_dispatcher(impl.py_impl, impl.arg_types, {}, e, type_function)
+            if inner is None:
+                return None
+            impl.binding = [impl.binding[s] if isinstance(s, int) else s
+                            for s in inner.binding]
+            impl.arg_types, impl.typed = inner.arg_types, inner.typed
+            impl.return_type = inner.return_type
+        return impl
+
+
+def _is_compilable_python(callee):
+    """Jitted dispatchers and plain Python functions are compiled as callees."""
+    return getattr(callee, "_ember_dispatcher", False) or inspect.isfunction(callee)
+
+
+def _lower(py_func):
+    from ember.frontend.lower import lower_function_cached
+
+    return lower_function_cached(py_func)
+
+
+_assigned_cache = {}
+
+
+def _assigned(func):
+    names = _assigned_cache.get(func)
+    if names is None:
+        names = set(func.params)
+        for stmt in n.walk(func.body):
+            for attr in ("target",):
+                target = getattr(stmt, attr, None)
+                names |= _target_names(target)
+        _assigned_cache[func] = names
+    return names
+
+
+def _target_names(target):
+    if isinstance(target, n.Var):
+        return {target.name}
+    if isinstance(target, n.TupleExpr):
+        return set().union(*(_target_names(i) for i in target.items)) if target.items else set()
+    return set()

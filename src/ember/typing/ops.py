@@ -1,0 +1,260 @@
+"""Typing rules of operators, indexing, attributes and iteration."""
+
+from ember.errors import TypingError
+from ember.ir import nodes as n
+from ember.types import core as t
+from ember.typing.unify import arithmetic_type, promote
+
+slice_type = t.CompileTimeValue(slice, "slice")
+INT_OPS = {"<<", ">>", "&", "|", "^"}
+NUMBER = (t.Integer, t.Float, t.Complex, t.Boolean)
+
+
+def const_type(value, node):
+    if isinstance(value, bool):
+        return t.boolean
+    if isinstance(value, int):
+        if -2**63 <= value < 2**63:
+            return t.int64
+        if 0 <= value < 2**64:
+            return t.uint64
+        raise TypingError(f"integer constant {value} does not fit in 64 bits", node.loc)
+    if isinstance(value, float):
+        return t.float64
+    if isinstance(value, complex):
+        return t.complex128
+    if value is None:
+        return t.none
+    if isinstance(value, str):
+        return t.CompileTimeValue(value, "str")
+    raise TypingError(f"constant {value!r} of type {type(value).__name__} is not supported",
+                      node.loc)
+
+
+def is_negative_literal(node):
+    if isinstance(node, n.Const) and isinstance(node.value, int):
+        return node.value < 0
+    return (isinstance(node, n.UnaryOp) and node.op == "-" and isinstance(node.operand, n.Const)
+            and isinstance(node.operand.value, int) and node.operand.value > 0)
+
+
+def binop_type(op, left, right, right_node, node):
+    if isinstance(left, t.Tuple) and isinstance(right, t.Tuple) and op == "+":
+        return t.Tuple(left.types + right.types)
+    if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
+        raise unsupported_operands(op, left, right, node)
+    if op in INT_OPS:
+        return _bitwise_type(op, left, right, node)
+    operand = arithmetic_type(left, right)
+    if op == "/":
+        return t.float64 if isinstance(operand, t.Integer) else operand
+    if op in ("//", "%") and isinstance(operand, t.Complex):
+        raise unsupported_operands(op, left, right, node)
+    if op == "**" and isinstance(operand, t.Integer) and is_negative_literal(right_node):
+        return t.float64
+    if op == "@":
+        raise unsupported_operands(op, left, right, node)
+    return operand
+
+
+def _bitwise_type(op, left, right, node):
+    if isinstance(left, t.Boolean) and isinstance(right, t.Boolean) and op in "&|^":
+        return t.boolean
+    ints = (t.Integer, t.Boolean)
+    if not (isinstance(left, ints) and isinstance(right, ints)):
+        raise unsupported_operands(op, left, right, node,
+                                   "bitwise operators take integers or bools")
+    return arithmetic_type(left, right)
+
+
+def unsupported_operands(op, left, right, node, hint=None):
+    return TypingError(f"unsupported operand types for {op}: {left} and {right}", node.loc,
+                       hint or "arithmetic takes numbers (bool, int, float, complex); "
+                       "array expressions come with NumPy array support")
+
+
+def unary_type(op, operand, node):
+    if op == "not":
+        check_truth(operand, node)
+        return t.boolean
+    if not isinstance(operand, NUMBER):
+        raise TypingError(f"unsupported operand type for unary {op}: {operand}", node.loc)
+    if op == "~":
+        if isinstance(operand, t.Boolean):
+            return t.int64
+        if not isinstance(operand, t.Integer):
+            raise TypingError(f"bad operand type for unary ~: {operand}", node.loc)
+        return operand
+    return t.int64 if isinstance(operand, t.Boolean) else operand
+
+
+def compare_type(op, left, right, node):
+    if op in ("is", "is not"):
+        return t.boolean
+    if op in ("in", "not in"):
+        if not isinstance(right, t.Tuple):
+            raise TypingError(f"'in' is supported on tuples, not {right}", node.loc)
+        for item in right.types:
+            compare_type("==", left, item, node)
+        return t.boolean
+    if isinstance(left, t.Tuple) and isinstance(right, t.Tuple):
+        for a, b in zip(left.types, right.types):
+            compare_type(op, a, b, node)
+        return t.boolean
+    if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
+        if op in ("==", "!=") and (isinstance(left, t.NoneType) or isinstance(right, t.NoneType)):
+            return t.boolean
+        raise TypingError(f"cannot compare {left} and {right} with {op}", node.loc)
+    if op not in ("==", "!=") and (isinstance(left, t.Complex) or isinstance(right, t.Complex)):
+        raise TypingError(f"complex numbers are not ordered: {left} {op} {right}", node.loc)
+    return t.boolean
+
+
+def check_truth(ty, node):
+    if isinstance(ty, (t.Number, t.NoneType, t.Tuple)):
+        return
+    if isinstance(ty, t.Array):
+        raise TypingError(f"the truth value of an array ({ty}) is ambiguous", node.loc,
+                          "use a.any() or a.all()")
+    raise TypingError(f"a value of type {ty} has no truth value in compiled code", node.loc)
+
+
+def can_store(value, target):
+    """Can a value of type `value` be stored into a variable/element of `target`?"""
+    if isinstance(target, t.Number) and isinstance(value, t.Number):
+        return not (isinstance(value, t.Complex) and not isinstance(target, t.Complex))
+    return value == target
+
+
+# ---- iteration, tuples, indexing ------------------------------------------------
+
+def iteration_type(iter_type, node):
+    if isinstance(iter_type, t.RangeType):
+        return t.int64
+    if isinstance(iter_type, t.Array):
+        return element_or_subarray(iter_type, 1)
+    if isinstance(iter_type, t.Tuple):
+        if iter_type.types and all(x == iter_type.types[0] for x in iter_type.types):
+            return iter_type.types[0]
+        raise TypingError(f"iterating over a heterogeneous tuple {iter_type} is not "
+                          "supported", node.loc)
+    if isinstance(iter_type, t.IteratorType):
+        items = [iteration_type(s, node) for s in iter_type.sources]
+        if iter_type.kind == "enumerate":
+            return t.Tuple([t.int64] + items)
+        return t.Tuple(items)
+    raise TypingError(f"cannot iterate over a value of type {iter_type}", node.loc,
+                      "for loops take range(), arrays, tuples, enumerate() and zip()")
+
+
+def unpack_types(value, count, node):
+    if isinstance(value, t.Tuple):
+        if len(value) != count:
+            raise TypingError(f"cannot unpack {value} ({len(value)} items) into {count} "
+                              "targets", node.loc)
+        return value.types
+    if isinstance(value, t.Array):
+        return [element_or_subarray(value, 1)] * count
+    raise TypingError(f"cannot unpack a value of type {value}", node.loc)
+
+
+def element_or_subarray(arr, n_ints):
+    if n_ints == arr.ndim:
+        return arr.dtype
+    layout = arr.layout if arr.layout == "C" else "A"
+    return t.Array(arr.dtype, arr.ndim - n_ints, layout, arr.readonly)
+
+
+def index_parts(index):
+    return list(index.types) if isinstance(index, t.Tuple) else [index]
+
+
+def getitem_type(value, index, node):
+    if isinstance(value, t.Tuple):
+        return _tuple_getitem(value, index, node)
+    if not isinstance(value, t.Array):
+        raise TypingError(f"a value of type {value} cannot be indexed", node.loc)
+    parts = index_parts(index)
+    ints = sum(isinstance(p, (t.Integer, t.Boolean)) for p in parts)
+    slices = sum(p == slice_type for p in parts)
+    if ints + slices != len(parts):
+        bad = next(p for p in parts if p != slice_type and not isinstance(p, t.Integer))
+        raise TypingError(f"array index of type {bad} is not supported", node.loc,
+                          "indices are integers and slices; fancy and boolean indexing "
+                          "come with NumPy array support")
+    if len(parts) > value.ndim:
+        raise TypingError(f"too many indices for {value}: {len(parts)}", node.loc)
+    if ints == value.ndim:
+        return value.dtype
+    layout = "A"
+    if value.layout == "C" and all(p != slice_type for p in parts[:-1]) and not slices:
+        layout = "C"
+    return t.Array(value.dtype, value.ndim - ints, layout, value.readonly)
+
+
+def _tuple_getitem(value, index, node):
+    const = getattr(node.index, "value", None) if isinstance(node.index, n.Const) else None
+    if isinstance(node.index, n.UnaryOp) and isinstance(node.index.operand, n.Const):
+        const = -node.index.operand.value
+    if isinstance(const, int) and not isinstance(const, bool):
+        if not -len(value) <= const < len(value):
+            raise TypingError(f"tuple index {const} out of range for {value}", node.loc)
+        return value.types[const]
+    if isinstance(index, t.Integer) and value.types and all(
+            x == value.types[0] for x in value.types):
+        return value.types[0]
+    raise TypingError(f"index into {value} must be a constant integer", node.loc)
+
+
+def setitem_check(base, index, value, node):
+    if not isinstance(base, t.Array):
+        raise TypingError(f"cannot assign into an element of {base}", node.loc)
+    if base.readonly:
+        raise TypingError(f"cannot assign into a read-only array ({base})", node.loc,
+                          "global arrays are frozen constants; pass the array as an argument")
+    target = getitem_type(base, index, node)
+    if isinstance(target, t.Array):
+        raise TypingError("assigning to a slice or sub-array comes with NumPy array support",
+                          node.loc)
+    if not can_store(value, target):
+        raise TypingError(f"cannot store a value of type {value} into an array of {target}",
+                          node.loc)
+
+
+def attribute_type(value, attr, node):
+    if isinstance(value, t.Array):
+        if attr == "shape" or attr == "strides":
+            return t.Tuple([t.int64] * value.ndim)
+        if attr in ("ndim", "size", "itemsize", "nbytes"):
+            return t.int64
+    if isinstance(value, (t.Complex, t.Float, t.Integer, t.Boolean)) and attr in ("real",
+                                                                                    "imag"):
+        return value.part if isinstance(value, t.Complex) else value
+    raise TypingError(f"unknown attribute '{attr}' of {value}", node.loc)
+
+
+def terminates(stmts):
+    """Does control never fall off the end of this statement list?"""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (n.Return, n.Raise)):
+        return True
+    if isinstance(last, n.If):
+        return terminates(last.body) and terminates(last.orelse)
+    if isinstance(last, n.While):
+        always = isinstance(last.test, n.Const) and bool(last.test.value)
+        return always and not any(isinstance(s, n.Break) for s in _loop_level(last.body))
+    return False
+
+
+def _loop_level(stmts):
+    """Statements of a loop body that belong to this loop (not nested loops)."""
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, n.If):
+            yield from _loop_level(stmt.body)
+            yield from _loop_level(stmt.orelse)
+
+
+__all__ = ["promote"]

@@ -1,0 +1,69 @@
+"""The one registry through which typing resolves every call.
+
+Keys are the callee itself (`math.sin`, `abs`, `np.sqrt`) or, for
+attributes and methods, `("attr", TypeClass, name)` / `("method", TypeClass,
+name)`. A registered *typer* receives the argument types and returns an
+`Impl`, or raises TypingError naming what is supported. Domain modules in
+`ember.lib` fill the table; they are imported on the first lookup, so
+`import ember` stays cheap.
+"""
+
+import importlib
+
+_DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers")
+_TABLE = {}
+_loaded = False
+
+
+class Impl:
+    """How a typed call is carried out.
+
+    Either `emit(cg, args)` generates LLVM inline (an intrinsic), or
+    `py_impl` is a plain Python function that ember compiles like user code.
+    Arguments are converted to `arg_types` before either sees them.
+    """
+
+    def __init__(self, return_type, arg_types, emit=None, py_impl=None):
+        self.return_type, self.arg_types = return_type, tuple(arg_types)
+        self.emit, self.py_impl = emit, py_impl
+        self.typed = None  # the TypedFunction of py_impl, filled by typing
+
+    def __repr__(self):
+        return f"Impl({self.return_type}({', '.join(map(str, self.arg_types))}))"
+
+
+def register(*keys):
+    """Decorator: `@register(math.sin)` over a typer `(args, kws) -> Impl`."""
+    def decorate(typer):
+        for key in keys:
+            _TABLE[key] = typer
+        return typer
+    return decorate
+
+
+def lookup(key):
+    _load_domains()
+    try:
+        return _TABLE.get(key)
+    except TypeError:  # an unhashable callee
+        return None
+
+
+def _load_domains():
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for name in _DOMAINS:
+            importlib.import_module(name)
+
+
+def _options_of(self, caller_options):
+    """Compile options of a compiled callee: a jitted function's own, else the caller's."""
+    own = getattr(self, "callee_options", None)
+    return caller_options if own is None else own
+
+
+Impl.options_of = _options_of
+Impl.arg_nodes = ()
+Impl.kw_nodes = {}
+Impl.binding = ()

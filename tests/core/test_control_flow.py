@@ -1,0 +1,224 @@
+"""Statements: loops, branches, returns, exceptions, tuples, calls between functions."""
+
+import pytest
+
+import ember
+
+
+def check(func, *args):
+    compiled = ember.njit(func)
+    assert compiled(*args) == func(*args)
+    return compiled
+
+
+def loops(n):
+    total = 0
+    i = 0
+    while True:
+        i += 1
+        if i % 3 == 0:
+            continue
+        if i > n:
+            break
+        total += i
+    for j in range(n, 0, -2):
+        total -= j
+    for j in range(2, 20, 3):
+        if j == 14:
+            break
+        total += j * 2
+    return total
+
+
+def test_loops_with_break_continue_and_steps():
+    for n in (0, 1, 7, 20):
+        check(loops, n)
+
+
+def classify(x):
+    if x < 0:
+        return -1
+    elif x == 0:
+        return 0
+    return 1
+
+
+def test_early_and_multiple_returns():
+    for x in (-2.5, 0, 3):
+        check(classify, x)
+
+
+def mixed_returns(x):
+    if x > 0:
+        return 1
+    return 2.5
+
+
+def test_returns_of_different_numeric_types_unify():
+    compiled = ember.njit(mixed_returns)
+    assert compiled(1) == 1.0 and isinstance(compiled(1), float)
+    assert compiled(-1) == 2.5
+
+
+def variable_changes_type(n):
+    x = 0
+    for i in range(n):
+        x = x + 0.5 * i
+    return x
+
+
+def test_variable_int_then_float_unifies_to_float():
+    compiled = check(variable_changes_type, 5)
+    assert isinstance(compiled(5), float)
+
+
+def tuples(a, b):
+    t = (a, b, a + b)
+    x, y, z = t
+    u = t + (1.5,)
+    a, b = b, a
+    return t[0] + t[-1], (x, y, z), u[3], (a, b), len(u)
+
+
+def test_tuple_build_index_unpack_swap_return():
+    check(tuples, 2, 5)
+
+
+def nested(n):
+    count = 0
+    for i in range(n):
+        for j in range(i):
+            if (i + j) % 2:
+                continue
+            count += 1
+    return count
+
+
+def test_nested_loops():
+    check(nested, 10)
+
+
+def loop_over_tuple():
+    s = 0
+    for v in (1, 2, 3):
+        s += v
+    return s
+
+
+def test_for_over_tuple():
+    check(loop_over_tuple)
+
+
+def enumerate_zip(n):
+    s = 0
+    for i, v in enumerate(range(10, 10 + n)):
+        s += i * v
+    for a, b in zip(range(n), range(5, 100, 7)):
+        s += a * b
+    return s
+
+
+def test_enumerate_and_zip():
+    check(enumerate_zip, 6)
+
+
+def raises(x):
+    if x > 3:
+        raise ValueError("x is too big")
+    if x < 0:
+        raise KeyError
+    return x
+
+
+def test_raise_reaches_caller_with_type_and_message():
+    compiled = ember.njit(raises)
+    assert compiled(2) == 2
+    with pytest.raises(ValueError, match="x is too big"):
+        compiled(5)
+    with pytest.raises(KeyError):
+        compiled(-1)
+
+
+def asserts(x):
+    assert x > 0, "must be positive"
+    assert x < 100
+    return x
+
+
+def test_assert():
+    compiled = ember.njit(asserts)
+    assert compiled(5) == 5
+    with pytest.raises(AssertionError, match="must be positive"):
+        compiled(-1)
+    with pytest.raises(AssertionError):
+        compiled(200)
+
+
+@ember.njit
+def square(x):
+    return x * x
+
+
+@ember.njit
+def add_default(a, b=10, c=0.5):
+    return a + b * c
+
+
+@ember.njit
+def calls(x):
+    return square(x) + add_default(x) + add_default(x, c=2) + add_default(1, 2, 3)
+
+
+def test_calls_between_jitted_functions_with_defaults_and_keywords():
+    assert calls(3) == calls.py_func(3)
+    assert add_default(1, c=3) == 31
+    assert add_default(a=2) == 7.0
+
+
+@ember.njit
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+def test_self_recursion():
+    assert fib(20) == 6765
+
+
+def helper_not_jitted(x):
+    return x * 3 + 1
+
+
+@ember.njit
+def uses_plain_helper(x):
+    return helper_not_jitted(x)
+
+
+def test_plain_python_helpers_are_compiled_too():
+    assert uses_plain_helper(4) == 13
+
+
+SCALE = 3
+TABLE = (1, 2, 3)
+
+
+def test_globals_and_closures_frozen_at_compile_time():
+    offset = 10
+
+    @ember.njit
+    def f(x):
+        return x * SCALE + offset + TABLE[1]
+    assert f(2) == 18
+    offset = 1000  # noqa: F841 - closures are frozen: no effect after compiling
+
+
+def walrus(n):
+    total = 0
+    while (n := n - 1) > 0:
+        total += n
+    return total
+
+
+def test_named_expression():
+    check(walrus, 6)

@@ -168,7 +168,8 @@ class Dispatcher:
     def _warn_fallback(self, message):
         warnings.warn(EmberFallbackWarning(
             f"{self.__name__} could not be compiled and runs as plain Python (object mode "
-            f"fallback of @jit; use @njit to make this an error):\n{message}"), stacklevel=4)
+            f"fallback of @jit; use @njit to make this an error):\n{message}"),
+            stacklevel=_user_stacklevel())
 
     def _match_eager(self, types, args):
         """Eager dispatchers only run their compiled signatures, converting scalars."""
@@ -253,6 +254,14 @@ class Dispatcher:
 
 
 _OBJECT_MODE = object()
+
+
+def _user_stacklevel():
+    """The warnings stacklevel of the first frame outside ember (the user's call)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _without_ember_frames(exc):

@@ -158,8 +158,11 @@ class EntryEmitter:
 
     def unbox_array(self, obj, ty):
         bld = self.builder
-        exact = self.type_is(obj, np.ndarray)
-        self.check(bld.or_(exact, self.is_subtype(obj, np.ndarray)))
+        is_array = bld.alloca(m.i1)
+        bld.store(ir.Constant(m.i1, 1), is_array)
+        with bld.if_then(bld.not_(self.type_is(obj, np.ndarray)), likely=False):
+            bld.store(self.is_subtype(obj, np.ndarray), is_array)  # ndarray subclasses
+        self.check(bld.load(is_array))
         ndim = self.field(obj, capi.ARRAY_NDIM, m.i32)
         self.check(bld.icmp_signed("==", ndim, ir.Constant(m.i32, ty.ndim)))
         descr = self.field(obj, capi.ARRAY_DESCR, _pyobj)

@@ -261,14 +261,14 @@ class FunctionEmitter:
             return self.emit_impl(impl, [left, right], [left_type, right_type])
         if isinstance(result_type, t.Tuple):
             return indexing.tuple_concat(self, left, left_type, right, right_type, result_type)
-        operand_type = result_type
-        if op == "/" and not isinstance(left_type, (t.Complex, t.Float)) and not isinstance(
-                right_type, (t.Complex, t.Float)):
-            operand_type = t.float64
-        if op == "**" and isinstance(result_type, t.Float):
-            operand_type = result_type
+        inexact = (t.Complex, t.Float)
+        int_division = op == "/" and not isinstance(left_type, inexact) and not isinstance(
+            right_type, inexact)
+        operand_type = t.float64 if int_division else result_type
         left = casts.cast(self.builder, left, left_type, operand_type)
         right = casts.cast(self.builder, right, right_type, operand_type)
+        if int_division:  # Python's message for int / 0 names no float
+            self.check_zero_float(right, "division by zero")
         return arith.binop(self, op, left, right, operand_type)
 
     def expr_UnaryOp(self, e):

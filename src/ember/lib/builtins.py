@@ -22,6 +22,7 @@ def _all(types, kinds):
 
 @register(range, prange)
 def type_range(args, kws):
+    """1-3 integers; step 0 raises ValueError"""
     if kws or not 1 <= len(args) <= 3 or not _all(args, INTS):
         return None
     return Impl(t.range_type, [t.int64] * len(args), emit=_emit_range)
@@ -45,6 +46,7 @@ def _emit_range(cg, args):
 
 @register(len)
 def type_len(args, kws):
+    """arrays (first axis), tuples, ranges"""
     if kws or len(args) != 1:
         return None
     (x,) = args
@@ -68,6 +70,7 @@ def _emit_range_len(cg, args):
 
 @register(abs)
 def type_abs(args, kws):
+    """bool, int, float; complex -> float"""
     if kws or len(args) != 1 or not isinstance(args[0], NUMBER):
         return None
     (x,) = args
@@ -100,6 +103,7 @@ def _min_max(op):
     (and a NaN first argument), since it only replaces on a strict comparison."""
 
     def typer(args, kws):
+        """2+ numbers or one tuple of numbers; the first of equals wins, as in Python"""
         if kws:
             return None
         items = args
@@ -137,6 +141,7 @@ register(max)(_min_max(">"))
 
 @register(round)
 def type_round(args, kws):
+    """round(x) -> int64 (half to even); round(x, ndigits) -> float64"""
     if kws or not 1 <= len(args) <= 2 or not isinstance(args[0], (t.Float, t.Integer,
                                                                      t.Boolean)):
         return None
@@ -191,6 +196,7 @@ def type_fma(args, kws):
 
 @register(int)
 def type_int(args, kws):
+    """bool, int, float -> int64 (truncates)"""
     if kws or len(args) != 1 or not isinstance(args[0], (t.Integer, t.Float, t.Boolean)):
         return None
     source = args[0] if isinstance(args[0], t.Float) else t.int64
@@ -200,6 +206,7 @@ def type_int(args, kws):
 
 def _conversion(result):
     def typer(args, kws):
+        """a number (complex only for bool())"""
         if kws or len(args) > 1:
             return None
         if not args:
@@ -217,6 +224,7 @@ register(bool)(_conversion(t.boolean))
 
 @register(complex)
 def type_complex(args, kws):
+    """complex(real[, imag]) from numbers"""
     if kws or not 1 <= len(args) <= 2 or not _all(args, NUMBER):
         return None
     if len(args) == 1:
@@ -234,6 +242,7 @@ def _emit_complex2(cg, args):
 
 @register(divmod)
 def type_divmod(args, kws):
+    """ints or floats, Python semantics; ZeroDivisionError"""
     if kws or len(args) != 2 or not _all(args, (t.Integer, t.Float, t.Boolean)):
         return None
     ty = arithmetic_type(*args)
@@ -259,6 +268,7 @@ def _emit_divmod(cg, args, ty):
 
 @register(pow)
 def type_pow(args, kws):
+    """numbers; int ** negative int raises ValueError; pow(a, b, m) for ints"""
     if kws or not 2 <= len(args) <= 3 or not _all(args, NUMBER):
         return None
     if len(args) == 3:
@@ -336,6 +346,7 @@ def _complex_powu(x, n):
 
 def _iterator(kind):
     def typer(args, kws):
+        """for-loops over ranges, arrays, tuples (nested too)"""
         if kws or not args or (kind == "enumerate" and len(args) != 1):
             return None
         for arg in args:

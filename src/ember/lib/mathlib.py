@@ -56,6 +56,7 @@ def _emit_unary(intrinsic, cname):
 
 def _unary_typer(intrinsic, cname, numpy=False):
     def typer(args, kws):
+        """a real number -> float64 (NumPy: float32 stays float32)"""
         if kws or len(args) != 1 or not _float_arg(args[0]):
             return None
         if numpy and args[0] == t.float32 and intrinsic is not None:
@@ -66,6 +67,7 @@ def _unary_typer(intrinsic, cname, numpy=False):
 
 def _binary_typer(cname):
     def typer(args, kws):
+        """two real numbers -> float64"""
         if kws or len(args) != 2 or not all(map(_float_arg, args)):
             return None
         return Impl(t.float64, [t.float64, t.float64],
@@ -85,6 +87,7 @@ for _name, _cname in _BINARY.items():
 
 @register(math.log)
 def type_log(args, kws):
+    """log(x) or log(x, base) -> float64"""
     if kws or not 1 <= len(args) <= 2 or not all(map(_float_arg, args)):
         return None
     if len(args) == 1:
@@ -98,6 +101,7 @@ def log_base(x, base):
 
 def _rounding(intrinsic):
     def typer(args, kws):
+        """a real number -> int64, as in Python"""
         if kws or len(args) != 1 or not _float_arg(args[0]):
             return None
         if not isinstance(args[0], t.Float):
@@ -114,6 +118,7 @@ register(math.trunc)(_rounding("llvm.trunc"))
 
 def _numpy_rounding(intrinsic):
     def typer(args, kws):
+        """a real number -> float of the same width"""
         if kws or len(args) != 1 or not _float_arg(args[0]):
             return None
         ty = args[0] if isinstance(args[0], t.Float) else t.float64
@@ -128,6 +133,7 @@ register(np.trunc)(_numpy_rounding("llvm.trunc"))
 
 def _predicate(kind):
     def typer(args, kws):
+        """any number -> bool"""
         if kws or len(args) != 1:
             return None
         x = args[0]
@@ -166,6 +172,7 @@ for _kind in ("nan", "inf", "finite"):
 
 @register(math.degrees, np.degrees, np.rad2deg)
 def type_degrees(args, kws):
+    """a real number -> float64"""
     if kws or len(args) != 1 or not _float_arg(args[0]):
         return None
     return Impl(t.float64, [t.float64], py_impl=degrees)
@@ -177,6 +184,7 @@ def degrees(x):
 
 @register(math.radians, np.radians, np.deg2rad)
 def type_radians(args, kws):
+    """a real number -> float64"""
     if kws or len(args) != 1 or not _float_arg(args[0]):
         return None
     return Impl(t.float64, [t.float64], py_impl=radians)
@@ -188,6 +196,7 @@ def radians(x):
 
 def _int_function(py_impl, arity):
     def typer(args, kws):
+        """integers -> int64"""
         if kws or len(args) != arity or not all(isinstance(a, (t.Integer, t.Boolean))
                                                  for a in args):
             return None
@@ -217,6 +226,7 @@ register(math.factorial)(_int_function(factorial, 1))
 
 @register(math.isclose)
 def type_isclose(args, kws):
+    """two real numbers, rel_tol= and abs_tol= keywords"""
     if len(args) != 2 or set(kws) - {"rel_tol", "abs_tol"}:
         return None
     if not all(map(_float_arg, list(args) + list(kws.values()))):
@@ -250,6 +260,7 @@ def isclose(a, b, rel_tol=1e-09, abs_tol=0.0):
 
 def _complex_function(py_impl, result=t.complex128):
     def typer(args, kws):
+        """a number, computed as complex128"""
         if kws or len(args) != 1 or not isinstance(args[0], (t.Number,)):
             return None
         return Impl(result, [t.complex128], py_impl=py_impl)
@@ -302,6 +313,7 @@ register(cmath.polar)(_complex_function(cpolar, t.Tuple([t.float64, t.float64]))
 
 @register(cmath.rect)
 def type_rect(args, kws):
+    """rect(r, phi) -> complex128"""
     if kws or len(args) != 2 or not all(map(_float_arg, args)):
         return None
     return Impl(t.complex128, [t.float64, t.float64], py_impl=rect)

@@ -11,6 +11,7 @@ from ember.typing.registry import Impl, register
 
 
 def _conjugate(args, kws):
+    """any number; real numbers are returned unchanged"""
     if kws or len(args) != 1 or not isinstance(args[0], t.Number):
         return None
     x = args[0]
@@ -34,6 +35,7 @@ def _scalar_constructor(numpy_type):
     target = from_dtype(numpy_type)
 
     def typer(args, kws):
+        """converts a number (wrapping like NumPy's C casts)"""
         if kws or len(args) > 1:
             return None
         if not args:

@@ -18,7 +18,6 @@ from ember.frontend.lower import lower_function_cached
 from ember.ir.printer import format_function
 from ember.runtime.cpython import make_builtin
 from ember.targets.cpu.jit import cpu_target, jit_lock
-from ember.types import core as t
 from ember.typing.infer import type_function
 
 _entry_names = itertools.count()
@@ -46,7 +45,6 @@ def compile_specialisation(py_func, arg_types, options, miss_sentinel, return_ty
     if return_type is not None and return_type != typed.return_type:
         typed = _declared_return(typed, return_type)
     _dump("typed", lambda: format_function(func, typed.typemap))
-    _check_returnable(typed)
     with jit_lock():
         target = cpu_target()
         module = ModuleEmitter(func.name)
@@ -74,17 +72,6 @@ def _declared_return(typed, return_type):
     declared = copy.copy(typed)
     declared.return_type = return_type
     return declared
-
-
-def _check_returnable(typed):
-    def has_array(ty):
-        if isinstance(ty, t.Array):
-            return True
-        return isinstance(ty, t.Tuple) and any(has_array(x) for x in ty.types)
-    if has_array(typed.return_type):
-        raise TypingError(f"{typed.func.name} returns {typed.return_type}: returning arrays "
-                          "from compiled code comes with the NumPy arrays issue (#4)",
-                          typed.func.loc)
 
 
 def _dump(stage, text):

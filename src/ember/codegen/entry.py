@@ -233,9 +233,56 @@ class EntryEmitter:
             return self.call("PyComplex_FromDoubles", _pyobj, parts)
         if isinstance(ty, t.Tuple):
             return self.box_tuple(value, ty)
+        if isinstance(ty, t.Array):
+            return self.box_array(value, ty)
         none = self.module.pointer_constant(id(None))
         self.call("Py_IncRef", m.void, [none])
         return none
+
+    def box_array(self, value, ty):
+        """An ndarray over the same memory; it takes over the reference."""
+        bld = self.builder
+        descr = self.call("ember_PyArray_DescrFromType", _pyobj,
+                          [ir.Constant(m.i32, to_dtype(ty.dtype).num)])
+        shape = bld.alloca(ir.ArrayType(m.i64, max(ty.ndim, 1)))
+        strides = bld.alloca(ir.ArrayType(m.i64, max(ty.ndim, 1)))
+        zero = ir.Constant(m.i32, 0)
+        for k in range(ty.ndim):
+            index = ir.Constant(m.i32, k)
+            bld.store(bld.extract_value(value, [m.ARRAY_SHAPE, k]),
+                      bld.gep(shape, [zero, index]))
+            bld.store(bld.extract_value(value, [m.ARRAY_STRIDES, k]),
+                      bld.gep(strides, [zero, index]))
+        data = bld.bitcast(bld.extract_value(value, m.ARRAY_DATA), _pyobj)
+        flags = ir.Constant(m.i32, 0 if ty.readonly else capi.NPY_WRITEABLE)
+        array = self.call("ember_PyArray_NewFromDescr", _pyobj, [
+            self.module.pointer_constant(id(np.ndarray)), descr, ir.Constant(m.i32, ty.ndim),
+            bld.bitcast(shape, m.i64.as_pointer()), bld.bitcast(strides, m.i64.as_pointer()),
+            data, flags, ir.Constant(_pyobj, None)])
+        with bld.if_then(bld.icmp_unsigned("!=", array, ir.Constant(_pyobj, None))):
+            self.call("ember_PyArray_SetBaseObject", m.i32, [array, self.array_owner(value)])
+        return array
+
+    def array_owner(self, value):
+        """The base object keeping the memory alive: a capsule holding the
+        runtime reference, or the ndarray the view was taken from."""
+        bld = self.builder
+        meminfo = bld.extract_value(value, m.ARRAY_MEMINFO)
+        parent = bld.extract_value(value, m.ARRAY_PARENT)
+        owner = bld.alloca(_pyobj)
+        with bld.if_else(bld.icmp_unsigned("!=", meminfo, ir.Constant(_pyobj, None))) as (
+                owned, borrowed):
+            with owned:
+                destructor = self.module.llvm.globals.get("ember_nrt_capsule_destructor")
+                if destructor is None:
+                    destructor = ir.Function(self.module.llvm, ir.FunctionType(
+                        m.void, [_pyobj]), "ember_nrt_capsule_destructor")
+                bld.store(self.call("PyCapsule_New", _pyobj, [
+                    meminfo, ir.Constant(_pyobj, None), bld.bitcast(destructor, _pyobj)]), owner)
+            with borrowed:
+                self.call("Py_IncRef", m.void, [parent])
+                bld.store(parent, owner)
+        return bld.load(owner)
 
     def box_tuple(self, value, ty):
         bld = self.builder

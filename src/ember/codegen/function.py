@@ -8,7 +8,7 @@ alloca; LLVM's mem2reg turns them into SSA registers.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, indexing, loops
+from ember.codegen import arith, casts, indexing, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
@@ -25,6 +25,8 @@ class FunctionEmitter:
         self.boundscheck = options.get("boundscheck", True)
         self.loop_stack = []
         self.slots = {}
+        self.temp_slots = []  # every temporary's slot: released at exit too
+        self.statement_temps = [[]]
 
     # ---- the function ----------------------------------------------------------
 
@@ -32,26 +34,67 @@ class FunctionEmitter:
         entry = self.func.append_basic_block("entry")
         self.alloca_builder = ir.IRBuilder(entry)
         body = self.func.append_basic_block("body")
+        self.exit_block = self.func.append_basic_block("exit")
         self.builder = ir.IRBuilder(body)
         self.out, self.excinfo = self.func.args[0], self.func.args[1]
+        self.status = self.alloca(m.i32, "status")
         for name, ty in self.typed.var_types.items():
             self.slots[name] = self.alloca(m.value_type(ty), name)
-        for name, arg, _ in zip(self.typed.func.params, self.func.args[2:],
-                                 self.typed.arg_types):
+            self.alloca_builder.store(ir.Constant(m.value_type(ty), None), self.slots[name])
+        for name, arg in zip(self.typed.func.params, self.func.args[2:]):
+            ty = self.typed.var_types[name]
+            refcount.incref(self, arg, ty)  # variables own a reference
             self.builder.store(arg, self.slots[name])
         self.block(self.typed.func.body)
         if not self.builder.block.is_terminated:
             self.return_value(ir.Constant(m.i8, None), t.none)
+        self.emit_exit()
         self.alloca_builder.branch(body)
 
     def alloca(self, llty, name=""):
         return self.alloca_builder.alloca(llty, name=name)
 
+    def emit_exit(self):
+        """The one way out: release what variables and temporaries hold."""
+        self.builder.position_at_end(self.exit_block)
+        for name, slot in self.slots.items():
+            ty = self.typed.var_types[name]
+            if refcount.is_refcounted(ty):
+                refcount.decref(self, self.builder.load(slot), ty)
+        for slot, ty in self.temp_slots:
+            refcount.decref(self, self.builder.load(slot), ty)
+        self.builder.ret(self.builder.load(self.status))
+
+    def leave(self, status):
+        self.builder.store(status, self.status)
+        self.builder.branch(self.exit_block)
+
     def return_value(self, value, ty):
-        self.builder.store(casts.cast(self.builder, value, ty, self.typed.return_type)
-                           if not isinstance(ty, t.NoneType) else
-                           ir.Constant(m.value_type(self.typed.return_type), None), self.out)
-        self.builder.ret(ir.Constant(m.i32, 0))
+        if isinstance(ty, t.NoneType):
+            result = ir.Constant(m.value_type(self.typed.return_type), None)
+        else:
+            result = casts.cast(self.builder, value, ty, self.typed.return_type)
+            refcount.incref(self, result, self.typed.return_type)  # the caller's reference
+        self.builder.store(result, self.out)
+        self.leave(ir.Constant(m.i32, 0))
+
+    # ---- temporaries -------------------------------------------------------------
+
+    def new_reference(self, value, ty):
+        """Hold a new reference (a call's result) until its statement ends."""
+        if not refcount.is_refcounted(ty):
+            return value
+        slot = self.alloca(m.value_type(ty), "temp")
+        self.alloca_builder.store(ir.Constant(m.value_type(ty), None), slot)
+        self.temp_slots.append((slot, ty))
+        self.statement_temps[-1].append((slot, ty))
+        self.builder.store(value, slot)
+        return value
+
+    def release_temps(self, temps):
+        for slot, ty in temps:
+            refcount.decref(self, self.builder.load(slot), ty)
+            self.builder.store(ir.Constant(m.value_type(ty), None), slot)
 
     # ---- statements ------------------------------------------------------------
 
@@ -59,8 +102,12 @@ class FunctionEmitter:
         for stmt in stmts:
             if self.builder.block.is_terminated:
                 self.builder.position_at_end(self.func.append_basic_block("dead"))
+            self.statement_temps.append([])
             try:
                 getattr(self, f"stmt_{type(stmt).__name__}")(stmt)
+                temps = self.statement_temps.pop()
+                if temps and not self.builder.block.is_terminated:
+                    self.release_temps(temps)
             except EmberError as exc:
                 raise exc.with_loc(stmt.loc) from None
             except Exception as exc:
@@ -142,8 +189,12 @@ class FunctionEmitter:
     def store_target(self, target, value, ty):
         if isinstance(target, n.Var):
             slot_type = self.typed.var_types[target.name]
-            self.builder.store(casts.cast(self.builder, value, ty, slot_type),
-                               self.slots[target.name])
+            value = casts.cast(self.builder, value, ty, slot_type)
+            slot = self.slots[target.name]
+            if refcount.is_refcounted(slot_type):
+                refcount.incref(self, value, slot_type)  # before the decref: `a = a`
+                refcount.decref(self, self.builder.load(slot), slot_type)
+            self.builder.store(value, slot)
         elif isinstance(target, n.TupleExpr):
             for i, sub in enumerate(target.items):
                 item, item_type = self.unpack_item(value, ty, i)
@@ -166,7 +217,7 @@ class FunctionEmitter:
     # ---- exceptions ------------------------------------------------------------
 
     def raise_exception(self, exc_class, message, values=()):
-        """Fill the exception record and return status 1 from this function."""
+        """Fill the exception record and leave with status 1."""
         self.module.keepalive.append(exc_class)
         text = "" if message is None else str(message)
         fmt = text if values else text.replace("%", "%%")
@@ -179,7 +230,7 @@ class FunctionEmitter:
                   bld.gep(exc, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 1)]))
         for i, value in enumerate(values):
             bld.store(value, bld.gep(exc, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 2 + i)]))
-        bld.ret(ir.Constant(m.i32, 1))
+        self.leave(ir.Constant(m.i32, 1))
 
     def check(self, ok, exc_class, message, values=(), enabled=True):
         """Raise `exc_class(message % values)` unless `ok` (an i1) holds."""
@@ -201,7 +252,7 @@ class FunctionEmitter:
         """After a call: return its nonzero status to our caller."""
         failed = self.builder.icmp_unsigned("!=", status, ir.Constant(m.i32, 0))
         with self.builder.if_then(failed, likely=False):
-            self.builder.ret(status)
+            self.leave(status)
             self.builder.position_at_end(self.func.append_basic_block("unreachable"))
             self.builder.unreachable()
 
@@ -392,8 +443,10 @@ class FunctionEmitter:
         converted = [v if v is None or at is None else casts.cast(self.builder, v, at, want)
                      for v, at, want in zip(values, types, impl.arg_types)]
         if impl.emit is not None:
-            return impl.emit(self, converted)
-        return self.call_typed(impl.typed, converted, impl.options_of(self.options))
+            result = impl.emit(self, converted)
+        else:
+            result = self.call_typed(impl.typed, converted, impl.options_of(self.options))
+        return self.new_reference(result, impl.return_type)
 
     def call_typed(self, typed, args, options):
         callee = self.module.function_for(typed, options)

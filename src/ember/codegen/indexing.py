@@ -269,6 +269,7 @@ def constant_array(cg, array, ty):
     cg.module.keepalive.append(array)
     out = ir.Constant(m.value_type(ty), None)
     bld = cg.builder
+    out = bld.insert_value(out, cg.module.pointer_constant(id(array)), m.ARRAY_PARENT)
     data = cg.module.pointer_constant(array.ctypes.data)
     out = bld.insert_value(out, bld.bitcast(data, m.storage_type(ty.dtype).as_pointer()),
                            m.ARRAY_DATA)

@@ -6,7 +6,7 @@ import math
 from llvmlite import ir
 
 from ember import prange
-from ember.codegen import arith, casts, loops
+from ember.codegen import arith, casts, loops, refcount
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.ops import NUMBER, iteration_type
@@ -360,6 +360,7 @@ def _pack(cg, values, ty):
     packed = ir.Constant(ir.LiteralStructType([v.type for v in values]), None)
     for i, value in enumerate(values):
         packed = cg.builder.insert_value(packed, value, i)
+    refcount.incref(cg, packed, ty)  # call results are new references
     return packed
 
 

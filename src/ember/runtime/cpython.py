@@ -11,7 +11,8 @@ C_API = (
     "PyLong_FromUnsignedLongLong", "PyFloat_FromDouble", "PyComplex_FromDoubles",
     "PyBool_FromLong", "PyTuple_New", "PyTuple_SetItem", "PyErr_Format", "PyErr_SetNone",
     "PyErr_Occurred", "PyErr_Clear", "Py_IncRef", "Py_DecRef", "PyType_IsSubtype",
-    "PyObject_Vectorcall", "PyErr_SetObject",
+    "PyObject_Vectorcall", "PyErr_SetObject", "PyCapsule_New", "PyCapsule_GetPointer",
+    "PyErr_NoMemory",
 )
 
 # CPython 3.10-3.13 (64-bit) object layouts, checked by tests/runtime.
@@ -59,3 +60,21 @@ def make_builtin(name, address, keepalive, self_object=None, keywords=False):
     method_def = _PyMethodDef(name.encode(), address, flags, None)
     keepalive.append(method_def)
     return _new_cfunction(ctypes.addressof(method_def), self_object, None)
+
+
+# NumPy C API functions the entry wrapper calls, by index in the _ARRAY_API table
+# (numpy/__multiarray_api.h).
+NUMPY_API = {"PyArray_DescrFromType": 45, "PyArray_NewFromDescr": 94,
+             "PyArray_SetBaseObject": 282}
+
+
+def numpy_api_addresses():
+    """ember_<name> -> address of each NumPy C API function compiled code calls."""
+    from numpy._core import _multiarray_umath
+
+    capsule = _multiarray_umath._ARRAY_API
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype = ctypes.c_void_p
+    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    table = ctypes.cast(get_pointer(capsule, None), ctypes.POINTER(ctypes.c_void_p))
+    return {f"ember_{name}": table[index] for name, index in NUMPY_API.items()}

@@ -6,7 +6,8 @@ import threading
 import llvmlite.binding as llvm
 
 from ember import config
-from ember.runtime.cpython import symbol_addresses
+from ember.runtime import nrt
+from ember.runtime.cpython import numpy_api_addresses, symbol_addresses
 
 _lock = threading.RLock()
 _target = None
@@ -16,7 +17,7 @@ class CPUTarget:
     def __init__(self):
         llvm.initialize_native_target()
         llvm.initialize_native_asmprinter()
-        for name, address in symbol_addresses().items():
+        for name, address in {**symbol_addresses(), **numpy_api_addresses()}.items():
             llvm.add_symbol(name, address)
         target = llvm.Target.from_default_triple()
         self.machine = target.create_target_machine(
@@ -28,6 +29,23 @@ class CPUTarget:
         self.pass_options = llvm.create_pipeline_tuning_options(speed_level=min(config.OPT, 3))
         self.pass_options.loop_vectorization = config.OPT >= 2
         self.pass_options.slp_vectorization = config.OPT >= 2
+        self._load_runtime()
+
+    def _load_runtime(self):
+        """JIT the memory runtime and make its functions visible to later modules."""
+        from ember.codegen.module import ModuleEmitter
+
+        module = ModuleEmitter("ember_nrt")
+        nrt.emit_runtime(module)
+        mod = self.optimize(str(module.llvm))
+        self.engine.add_module(mod)
+        self.engine.finalize_object()
+        addresses = {name: self.engine.get_function_address(name) for name in nrt.FUNCTIONS}
+        for name, address in addresses.items():
+            llvm.add_symbol(name, address)
+        addresses.update({name: self.engine.get_global_value_address(name)
+                          for name in nrt.COUNTERS})
+        nrt.loaded(nrt.Runtime(addresses))
 
     def optimize(self, module_text):
         mod = llvm.parse_assembly(module_text)

@@ -1,0 +1,122 @@
+"""The memory runtime, emitted as LLVM IR (no C compiler): reference-counted
+blocks for arrays allocated by compiled code.
+
+A block is one allocation: a 64-byte header `{i64 refcount, i8* data,
+i64 size}` followed by the data, 64-byte aligned. Compiled code holds a
+pointer to the header (the array's `meminfo`); incref/decref are emitted
+inline in every module (codegen/refcount.py) and call `ember_nrt_free` when
+the count drops to zero. Arrays handed to Python own their block through a
+capsule whose destructor drops the reference. Allocation and free counts
+are kept for leak tests (`stats()`).
+"""
+
+import ctypes
+
+from llvmlite import ir
+
+from ember.codegen import models as m
+
+HEADER = 64
+ALLOC, FREE, DESTRUCTOR = "ember_nrt_alloc", "ember_nrt_free", "ember_nrt_capsule_destructor"
+_COUNTERS = ("ember_nrt_allocs", "ember_nrt_frees")
+meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64])
+
+
+def emit_runtime(module):
+    """Define the runtime's functions and counters in `module`."""
+    llvm = module.llvm
+    counters = {}
+    for name in _COUNTERS:
+        glob = ir.GlobalVariable(llvm, m.i64, name)
+        glob.initializer = ir.Constant(m.i64, 0)
+        counters[name] = glob
+    malloc = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64, m.i64]), "aligned_alloc")
+    free = ir.Function(llvm, ir.FunctionType(m.void, [m.i8p]), "free")
+    _emit_alloc(llvm, malloc, counters["ember_nrt_allocs"])
+    free_fn = _emit_free(llvm, free, counters["ember_nrt_frees"])
+    _emit_capsule_destructor(llvm, free_fn)
+
+
+def _emit_alloc(llvm, malloc, counter):
+    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64]), ALLOC)
+    bld = ir.IRBuilder(fn.append_basic_block())
+    (size,) = fn.args
+    # aligned_alloc needs a multiple of the alignment.
+    total = bld.and_(bld.add(size, ir.Constant(m.i64, 2 * HEADER - 1)),
+                     ir.Constant(m.i64, -HEADER))
+    too_big = bld.icmp_unsigned(">", size, ir.Constant(m.i64, 2**62))
+    block = bld.select(too_big, ir.Constant(m.i8p, None),
+                       bld.call(malloc, [ir.Constant(m.i64, HEADER), total]))
+    with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
+        bld.ret(block)
+    header = bld.bitcast(block, meminfo_type.as_pointer())
+    zero = ir.Constant(m.i32, 0)
+    bld.store(ir.Constant(m.i64, 1), bld.gep(header, [zero, zero]))
+    bld.store(bld.gep(block, [ir.Constant(m.i64, HEADER)]),
+              bld.gep(header, [zero, ir.Constant(m.i32, 1)]))
+    bld.store(size, bld.gep(header, [zero, ir.Constant(m.i32, 2)]))
+    bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
+    bld.ret(block)
+
+
+def _emit_free(llvm, free, counter):
+    fn = ir.Function(llvm, ir.FunctionType(m.void, [m.i8p]), FREE)
+    bld = ir.IRBuilder(fn.append_basic_block())
+    bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
+    bld.call(free, [fn.args[0]])
+    bld.ret_void()
+    return fn
+
+
+def _emit_capsule_destructor(llvm, free_fn):
+    """PyCapsule destructor of arrays given to Python: drop their reference."""
+    get_pointer = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i8p, m.i8p]),
+                              "PyCapsule_GetPointer")
+    fn = ir.Function(llvm, ir.FunctionType(m.void, [m.i8p]), DESTRUCTOR)
+    bld = ir.IRBuilder(fn.append_basic_block())
+    meminfo = bld.call(get_pointer, [fn.args[0], ir.Constant(m.i8p, None)])
+    count = bld.bitcast(meminfo, m.i64.as_pointer())
+    old = bld.atomic_rmw("sub", count, ir.Constant(m.i64, 1), "acq_rel")
+    with bld.if_then(bld.icmp_unsigned("==", old, ir.Constant(m.i64, 1))):
+        bld.call(free_fn, [meminfo])
+    bld.ret_void()
+
+
+class Runtime:
+    """The runtime as loaded into the JIT: its function and counter addresses."""
+
+    def __init__(self, addresses):
+        self.addresses = addresses
+
+    def stats(self):
+        allocs, frees = (ctypes.c_int64.from_address(self.addresses[n]).value
+                         for n in _COUNTERS)
+        return Stats(allocs, frees)
+
+
+class Stats:
+    """Allocation and free counts of the memory runtime since start-up."""
+
+    def __init__(self, allocs, frees):
+        self.allocs, self.frees = allocs, frees
+
+    @property
+    def alive(self):
+        return self.allocs - self.frees
+
+    def __repr__(self):
+        return f"Stats(allocs={self.allocs}, frees={self.frees}, alive={self.alive})"
+
+
+FUNCTIONS = (ALLOC, FREE, DESTRUCTOR)
+COUNTERS = _COUNTERS
+_loaded = []  # the Runtime, once the CPU target has JIT-compiled it
+
+
+def loaded(runtime):
+    _loaded.append(runtime)
+
+
+def stats():
+    """Allocations and frees made by compiled code so far (for leak checks)."""
+    return _loaded[0].stats() if _loaded else Stats(0, 0)

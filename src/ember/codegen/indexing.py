@@ -49,12 +49,20 @@ def wrap_and_check(cg, index, length, axis, node, dim):
 
 
 def element_offset(cg, arr, arr_type, indices, node):
-    """(checked indices, data pointer of the element/sub-array at `indices`)."""
+    """Data pointer of the element at `indices`, after wrapping and bounds checks."""
+    shape = shape_of(cg.builder, arr, arr_type.ndim)
+    checked = [wrap_and_check(cg, idx, shape[k], k, node, k) for k, idx in enumerate(indices)]
+    return raw_element_pointer(cg, arr, arr_type, checked)
+
+
+def raw_element_pointer(cg, arr, arr_type, checked):
+    """Data pointer of the element at in-range indices."""
     bld = cg.builder
     ndim = arr_type.ndim
     shape = shape_of(bld, arr, ndim)
-    checked = [wrap_and_check(cg, idx, shape[k], k, node, k) for k, idx in enumerate(indices)]
     data = bld.extract_value(arr, m.ARRAY_DATA)
+    if not checked:
+        return data
     if arr_type.layout in ("C", "F") and len(checked) == ndim:
         # Contiguous: compute a linear element index so LLVM sees unit stride.
         order = range(ndim) if arr_type.layout == "C" else reversed(range(ndim))

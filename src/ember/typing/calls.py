@@ -27,6 +27,8 @@ def type_global(value):
         return t.CompileTimeValue(value, "exception class")
     if isinstance(value, str):
         return t.CompileTimeValue(value, "str")
+    if isinstance(value, np.dtype):
+        return t.CompileTimeValue(value, "dtype")
     if callable(value):
         return t.CompileTimeValue(value, "function")
     raise TypingError(f"global value of type {type(value).__name__} is not supported in "

@@ -227,6 +227,10 @@ def attribute_type(value, attr, node):
             return t.Tuple([t.int64] * value.ndim)
         if attr in ("ndim", "size", "itemsize", "nbytes"):
             return t.int64
+        if attr == "dtype":
+            from ember.types.typeof import to_dtype
+
+            return t.CompileTimeValue(to_dtype(value.dtype), "dtype")
     if isinstance(value, (t.Complex, t.Float, t.Integer, t.Boolean)) and attr in ("real",
                                                                                     "imag"):
         return value.part if isinstance(value, t.Complex) else value

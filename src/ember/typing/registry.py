@@ -10,7 +10,7 @@ name)`. A registered *typer* receives the argument types and returns an
 
 import importlib
 
-_DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers")
+_DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation")
 _TABLE = {}
 _loaded = False
 
@@ -67,3 +67,18 @@ Impl.options_of = _options_of
 Impl.arg_nodes = ()
 Impl.kw_nodes = {}
 Impl.binding = ()
+
+
+def bind(args, kws, names, required=1):
+    """Match argument types to parameter `names` like a Python call.
+
+    Returns (types by name, names in the order codegen receives the values)
+    or None when the call does not fit.
+    """
+    if len(args) > len(names) or set(kws) - set(names[len(args):]):
+        return None
+    by_name = dict(zip(names, args))
+    by_name.update(kws)
+    if any(name not in by_name for name in names[:required]):
+        return None
+    return by_name, list(names[:len(args)]) + list(kws)

@@ -26,7 +26,7 @@ class Example:
     name: str
     slide: int
     kernel: Callable  # undecorated, as the slide writes it
-    setup: Callable[[], tuple]  # the kernel's arguments
+    setup: Callable[[], tuple]  # the kernel's arguments, built afresh for each engine
     size: str
     options: dict | None = None  # None is the bare `@jit` form
     numpy: Callable | None = None  # the same computation in NumPy, where natural
@@ -128,7 +128,10 @@ def same(a, b) -> bool:
     """Integers must match exactly; floats may differ by summation order."""
     if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
         return a == b
-    return bool(np.allclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True))
+    try:
+        return bool(np.allclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True))
+    except (TypeError, ValueError):  # shapes or kinds that cannot even be compared
+        return False
 
 
 def first_line(message: object) -> str:
@@ -143,7 +146,8 @@ def fmt(seconds: float) -> str:
     return f"{seconds / 1e-9:7.2f} ns"
 
 
-def engine_line(label: str, engine, example: Example, args: tuple, python: Timing) -> str:
+def engine_line(label: str, engine, example: Example, python: Timing) -> str:
+    args = example.setup()  # fresh: a kernel may write to its arguments
     try:
         timing = run_engine(engine, example, args)
     except Exception as exc:  # a gap in the compiler is one line, not the end of the demo
@@ -158,11 +162,12 @@ def engine_line(label: str, engine, example: Example, args: tuple, python: Timin
     )
 
 
-def reference_lines(example: Example, args: tuple) -> tuple[Timing, list[str]]:
-    python = Timing(0.0, per_call(example.kernel, args, repeats=2), example.kernel(*args))
+def reference_lines(example: Example) -> tuple[Timing, list[str]]:
+    value = example.kernel(*example.setup())
+    python = Timing(0.0, per_call(example.kernel, example.setup(), repeats=2), value)
     lines = [f"  {'Python':<7} {fmt(python.steady)} per call"]
     if example.numpy is not None:
-        lines.append(f"  {'NumPy':<7} {fmt(per_call(example.numpy, args))} per call")
+        lines.append(f"  {'NumPy':<7} {fmt(per_call(example.numpy, example.setup()))} per call")
     return python, lines
 
 
@@ -170,10 +175,9 @@ def show(example: Example, engines: dict) -> None:
     print(f"{example.name} (slide {example.slide}), {example.size}")
     if example.note:
         print(f"  note: {example.note}")
-    args = example.setup()
-    python, lines = reference_lines(example, args)
+    python, lines = reference_lines(example)
     for label, engine in engines.items():
-        lines.append(engine_line(label, engine, example, args, python))
+        lines.append(engine_line(label, engine, example, python))
     print("\n".join(lines), flush=True)
 
 

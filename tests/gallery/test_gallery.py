@@ -49,7 +49,6 @@ EXPECTED_FAILURES = {
     10: "no issue filed yet: @vectorize",
     11: "needs issue #4: arrays in compiled code (np.pad, np.zeros_like)",
     12: "needs issue #4: arrays in compiled code (np.random, np.zeros_like)",
-    14: "needs issue #4: arrays in compiled code (np.zeros_like)",
 }
 
 # Expected failures are attempted, so a slide that starts passing is noticed.

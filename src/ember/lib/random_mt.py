@@ -203,7 +203,7 @@ def randint(key, meta, low, high):
 def random_interval(key, meta, last):
     """A uniform int in [0, last] for 0 <= last < 2**63, as NumPy's random_interval:
     the same masked rejection as randint."""
-    if last <= 3:
+    if last <= MASK32:
         return _bounded_uint32(key, meta, last)
     value_hi, value_lo = _bounded_uint64(key, meta, last >> 32, last & MASK32)
     return value_hi * TWO_32 + value_lo  # < 2**63 since last is

@@ -42,7 +42,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 # and slide 6 passes on the core alone.
 EXPECTED_FAILURES = {
     2: "needs issue #4: np.random in compiled code",
-    4: "needs issue #4: arrays in compiled code (np.zeros, slices)",
     5: "needs issue #4: arrays in compiled code (np.mgrid, boolean masks)",
     7: "no issue filed yet: @jitclass",
     8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",

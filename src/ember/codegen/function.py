@@ -8,11 +8,12 @@ alloca; LLVM's mem2reg turns them into SSA registers.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, indexing, loops, refcount
+from ember.codegen import arith, casts, indexing, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
 from ember.types import core as t
+from ember.typing import ops
 
 
 class FunctionEmitter:
@@ -115,10 +116,21 @@ class FunctionEmitter:
                                     stmt.loc) from exc
 
     def stmt_Assign(self, s):
-        self.store_target(s.target, self.expr(s.value), self.types[s.value])
+        value = self.lazy(s.value) if isinstance(s.target, n.Index) else self.expr(s.value)
+        self.store_target(s.target, value, self.types[s.value])
 
     def stmt_AugAssign(self, s):
         result_type = self.types[s]
+        if isinstance(result_type, t.Array):  # in place, like np.add(a, b, out=a)
+            target = self.expr(s.target)
+            target_type = self.types[s.target]
+            dtype = lazy.element_type(self.types[s.value])
+            combined = ops.elementwise_dtype([target_type, self.types[s.value]])
+            update = self.elementwise(target_type.copy(layout="C"), [
+                (target, target_type), s.value], lambda v, ts: self.binop_values(
+                    s.op, v[0], ts[0], v[1], ts[1], _binop_element(s.op, combined, dtype), s))
+            lazy.assign(self, target, target_type, update, update.ty)
+            return
         if isinstance(s.target, n.Index):
             base = self.expr(s.target.value)
             index = self.expr(s.target.index)
@@ -200,6 +212,12 @@ class FunctionEmitter:
                 item, item_type = self.unpack_item(value, ty, i)
                 self.store_target(sub, item, item_type)
         elif isinstance(target, n.Index):
+            if isinstance(self.types[target], t.Array):  # a slice or sub-array
+                view = indexing.getitem(self, target)
+                lazy.assign(self, view, self.types[target], value, ty)
+                return
+            if isinstance(value, lazy.Lazy):
+                value = self.new_reference(lazy.materialize(self, value), value.ty)
             base = self.expr(target.value)
             index = self.expr(target.index)
             ptr, elem = indexing.element_pointer(self, base, self.types[target.value], index,
@@ -259,10 +277,36 @@ class FunctionEmitter:
     # ---- expressions -----------------------------------------------------------
 
     def expr(self, e):
+        """The value of `e`; array expressions are computed into a new array."""
+        value = self.lazy(e)
+        if isinstance(value, lazy.Lazy):
+            value = self.new_reference(lazy.materialize(self, value), value.ty)
+        return value
+
+    def lazy(self, e):
+        """The value of `e`, or a lazy.Lazy for an array expression not yet computed."""
         try:
             return getattr(self, f"expr_{type(e).__name__}")(e)
         except EmberError as exc:
             raise exc.with_loc(e.loc) from None
+
+    def elementwise(self, result_type, operands, compute):
+        """A fused elementwise operation over (node or (value, type)) operands.
+        Array arithmetic follows NumPy: division by zero gives inf/nan, no exception."""
+        lazies, element_types = [], []
+        for operand in operands:
+            value, ty = operand if isinstance(operand, tuple) else (self.lazy(operand),
+                                                                   self.types[operand])
+            lazies.append(lazy.as_lazy(self, value, ty))
+            element_types.append(lazy.element_type(ty))
+
+        def compute_numpy_style(values):
+            saved, self.error_model = self.error_model, "numpy"
+            try:
+                return compute(values, element_types)
+            finally:
+                self.error_model = saved
+        return lazy.combine(self, result_type, lazies, compute_numpy_style)
 
     def condition(self, e):
         return casts.truth(self.builder, self.expr(e), self.types[e])
@@ -299,6 +343,10 @@ class FunctionEmitter:
         return value
 
     def expr_BinOp(self, e):
+        result_type = self.types[e]
+        if isinstance(result_type, t.Array):
+            return self.elementwise(result_type, [e.left, e.right], lambda v, ts: (
+                self.binop_values(e.op, v[0], ts[0], v[1], ts[1], result_type.dtype, e)))
         impl = self.typed.calls.get(e)
         if impl is not None:
             return self.emit_impl(impl, [self.expr(e.left), self.expr(e.right)],
@@ -323,18 +371,26 @@ class FunctionEmitter:
         return arith.binop(self, op, left, right, operand_type)
 
     def expr_UnaryOp(self, e):
-        value, ty = self.expr(e.operand), self.types[e.operand]
         result_type = self.types[e]
-        if e.op == "not":
+        if isinstance(result_type, t.Array):
+            return self.elementwise(result_type, [e.operand], lambda v, ts: self.unary_values(
+                e.op, v[0], ts[0], result_type.dtype))
+        return self.unary_values(e.op, self.expr(e.operand), self.types[e.operand], result_type)
+
+    def unary_values(self, op, value, ty, result_type):
+        if op == "not":
             return self.builder.not_(casts.truth(self.builder, value, ty))
         value = casts.cast(self.builder, value, ty, result_type)
-        if e.op == "-":
+        if op == "-":
             return arith.negate(self, value, result_type)
-        if e.op == "~":
+        if op == "~":
             return self.builder.not_(value)
         return value
 
     def expr_Compare(self, e):
+        if isinstance(self.types[e], t.Array):
+            return self.elementwise(self.types[e], [e.left, e.right], lambda v, ts: (
+                self.compare_values(e.op, v[0], ts[0], v[1], ts[1])))
         left_type, right_type = self.types[e.left], self.types[e.right]
         left, right = self.expr(e.left), self.expr(e.right)
         return self.compare_values(e.op, left, left_type, right, right_type)
@@ -425,6 +481,7 @@ class FunctionEmitter:
         nodes = impl.arg_nodes
         values = []
         types = []
+        evaluate = self.lazy if impl.lazy_args or impl.elementwise else self.expr
         for slot in impl.binding:
             if isinstance(slot, int):
                 node = nodes[slot]
@@ -435,13 +492,24 @@ class FunctionEmitter:
                 values.append(self.constant(slot[1], ty))
                 types.append(ty)
                 continue
-            values.append(self.expr(node) if node is not None else None)
+            values.append(evaluate(node) if node is not None else None)
             types.append(self.types.get(node))
+        if impl.elementwise:
+            return self.elementwise(impl.return_type, list(zip(values, types)),
+                                    lambda v, ts: self.emit_impl(impl, v, ts, scalar=True))
         return self.emit_impl(impl, values, types)
 
-    def emit_impl(self, impl, values, types):
-        converted = [v if v is None or at is None else casts.cast(self.builder, v, at, want)
-                     for v, at, want in zip(values, types, impl.arg_types)]
+    def emit_impl(self, impl, values, types, scalar=False):
+        """Call an Impl; `scalar`: one element of an elementwise call."""
+        if impl.lazy_args:
+            converted = values
+        else:
+            converted = [v if v is None or at is None else casts.cast(self.builder, v, at, want)
+                         for v, at, want in zip(values, types, impl.arg_types)]
+        if scalar:
+            if impl.emit is not None:
+                return impl.emit(self, converted)
+            return self.call_typed(impl.typed, converted, impl.options_of(self.options))
         if impl.emit is not None:
             result = impl.emit(self, converted)
         else:
@@ -483,3 +551,10 @@ def _type_suffix(llty):
     if isinstance(llty, ir.IntType):
         return f"i{llty.width}"
     raise TypeError(f"no intrinsic suffix for {llty}")
+
+
+def _binop_element(op, operand, dtype):
+    """The element type `op` produces from operands of `operand` type."""
+    if op == "/" and isinstance(operand, (t.Integer, t.Boolean)):
+        return t.float64
+    return operand

@@ -13,7 +13,7 @@ from llvmlite import ir
 from ember.codegen import casts
 from ember.codegen import models as m
 from ember.types import core as t
-from ember.typing.registry import Impl, register
+from ember.typing.registry import Impl, elementwise, register
 
 REALS = (t.Integer, t.Float, t.Boolean)
 
@@ -78,11 +78,12 @@ def _binary_typer(cname):
 for _name, (_intrinsic, _cname) in _UNARY.items():
     register(getattr(math, _name))(_unary_typer(_intrinsic, _cname))
     if _name in _NUMPY_ALIASES:
-        register(getattr(np, _NUMPY_ALIASES[_name]))(_unary_typer(_intrinsic, _cname, True))
+        register(getattr(np, _NUMPY_ALIASES[_name]))(
+            elementwise(_unary_typer(_intrinsic, _cname, True)))
 for _name, _cname in _BINARY.items():
     register(getattr(math, _name))(_binary_typer(_cname))
     if _name in _NUMPY_ALIASES:
-        register(getattr(np, _NUMPY_ALIASES[_name]))(_binary_typer(_cname))
+        register(getattr(np, _NUMPY_ALIASES[_name]))(elementwise(_binary_typer(_cname)))
 
 
 @register(math.log)
@@ -126,9 +127,10 @@ def _numpy_rounding(intrinsic):
     return typer
 
 
-register(np.floor)(_numpy_rounding("llvm.floor"))
-register(np.ceil)(_numpy_rounding("llvm.ceil"))
-register(np.trunc)(_numpy_rounding("llvm.trunc"))
+register(np.floor)(elementwise(_numpy_rounding("llvm.floor")))
+register(np.ceil)(elementwise(_numpy_rounding("llvm.ceil")))
+register(np.trunc)(elementwise(_numpy_rounding("llvm.trunc")))
+register(np.rint)(elementwise(_numpy_rounding("llvm.roundeven")))
 
 
 def _predicate(kind):
@@ -166,11 +168,11 @@ def _complex_predicate(cg, value, kind):
 
 
 for _kind in ("nan", "inf", "finite"):
-    register(getattr(math, f"is{_kind}"), getattr(cmath, f"is{_kind}"),
-             getattr(np, f"is{_kind}"))(_predicate(_kind))
+    register(getattr(math, f"is{_kind}"), getattr(cmath, f"is{_kind}"))(_predicate(_kind))
+    register(getattr(np, f"is{_kind}"))(elementwise(_predicate(_kind)))
 
 
-@register(math.degrees, np.degrees, np.rad2deg)
+@register(math.degrees)
 def type_degrees(args, kws):
     """a real number -> float64"""
     if kws or len(args) != 1 or not _float_arg(args[0]):
@@ -182,7 +184,10 @@ def degrees(x):
     return x * (180.0 / math.pi)
 
 
-@register(math.radians, np.radians, np.deg2rad)
+register(np.degrees, np.rad2deg)(elementwise(type_degrees))
+
+
+@register(math.radians)
 def type_radians(args, kws):
     """a real number -> float64"""
     if kws or len(args) != 1 or not _float_arg(args[0]):
@@ -192,6 +197,9 @@ def type_radians(args, kws):
 
 def radians(x):
     return x * (math.pi / 180.0)
+
+
+register(np.radians, np.deg2rad)(elementwise(type_radians))
 
 
 def _int_function(py_impl, arity):

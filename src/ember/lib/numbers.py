@@ -7,7 +7,7 @@ from llvmlite import ir
 from ember.codegen import casts
 from ember.types import core as t
 from ember.types.typeof import from_dtype
-from ember.typing.registry import Impl, register
+from ember.typing.registry import Impl, elementwise, register
 
 
 def _conjugate(args, kws):
@@ -28,7 +28,7 @@ def _emit_conjugate(cg, args):
 
 for _cls in (t.Complex, t.Float, t.Integer, t.Boolean):
     register(("method", _cls, "conjugate"))(_conjugate)
-register(np.conj, np.conjugate)(_conjugate)
+register(np.conj, np.conjugate)(elementwise(_conjugate))
 
 
 def _scalar_constructor(numpy_type):

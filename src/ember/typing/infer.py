@@ -134,6 +134,10 @@ class _Typer:
         if current is None or value is None:
             return
         result = self.binop(s.op, current, value, s.value, s)
+        if isinstance(current, t.Array):  # in place: the target keeps its type
+            ops.check_array_store(result, current, s)
+            self.typemap[s] = current
+            return
         self.typemap[s] = result
         if isinstance(s.target, n.Var):
             self.set_var(s.target.name, result, s)
@@ -196,7 +200,7 @@ class _Typer:
             index = self.expr(target.index)
             if base is not None and index is not None:
                 ops.setitem_check(base, index, value_type, target)
-                self.typemap[target] = base
+                self.typemap[target] = ops.getitem_type(base, index, target)
         else:
             raise TypingError("cannot assign to this target", target.loc)
 
@@ -259,12 +263,13 @@ class _Typer:
     def binop(self, op, left, right, right_node, node):
         """Operator typing; `**` on ints and complex numbers is library code."""
         result = ops.binop_type(op, left, right, right_node, node)
-        if op == "**" and isinstance(result, (t.Integer, t.Complex)):
-            impl = self.resolve(pow, [result, result], {}, node)
+        element = result.dtype if isinstance(result, t.Array) else result
+        if op == "**" and isinstance(element, (t.Integer, t.Complex)):
+            impl = self.resolve(pow, [element, element], {}, node)
             if impl is None:
                 return None
             self.calls[node] = impl
-            return impl.return_type
+            return result if isinstance(result, t.Array) else impl.return_type
         return result
 
     def expr_UnaryOp(self, e):
@@ -369,7 +374,10 @@ class _Typer:
             impl.binding = [impl.binding[s] if isinstance(s, int) else s
                             for s in inner.binding]
             impl.arg_types, impl.typed = inner.arg_types, inner.typed
-            impl.return_type = inner.return_type
+            if impl.elementwise:
+                impl.return_type = t.Array(inner.return_type, impl.return_type.ndim, "C")
+            else:
+                impl.return_type = inner.return_type
         return impl
 
 

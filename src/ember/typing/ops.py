@@ -38,9 +38,43 @@ def is_negative_literal(node):
             and isinstance(node.operand.value, int) and node.operand.value > 0)
 
 
+_KIND = {t.Boolean: 0, t.Integer: 1, t.Float: 2, t.Complex: 3}
+
+
+def elementwise_dtype(types):
+    """The common element type of array operands and scalars, NumPy 2 style:
+    scalars are weak (NEP 50) and only raise the kind (int -> float -> complex)."""
+    arrays = [x.dtype for x in types if isinstance(x, t.Array)]
+    scalars = [x for x in types if isinstance(x, NUMBER)]
+    base = arrays[0]
+    for dtype in arrays[1:]:
+        base = promote(base, dtype)
+    for scalar in scalars:
+        if _KIND[type(scalar)] > _KIND[type(base)]:
+            if isinstance(scalar, t.Complex):
+                base = t.complex64 if base == t.float32 else t.complex128
+            elif isinstance(scalar, t.Float):
+                base = t.float64
+            else:
+                base = t.int64
+    return base
+
+
+def array_binop_type(op, left, right, right_node, node):
+    for operand in (left, right):
+        if not isinstance(operand, (t.Array,) + NUMBER):
+            raise unsupported_operands(op, left, right, node)
+    dtype = elementwise_dtype([left, right])
+    element = binop_type(op, dtype, dtype, right_node, node)
+    ndim = max(x.ndim for x in (left, right) if isinstance(x, t.Array))
+    return t.Array(element, ndim, "C")
+
+
 def binop_type(op, left, right, right_node, node):
     if isinstance(left, t.Tuple) and isinstance(right, t.Tuple) and op == "+":
         return t.Tuple(left.types + right.types)
+    if isinstance(left, t.Array) or isinstance(right, t.Array):
+        return array_binop_type(op, left, right, right_node, node)
     if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
         raise unsupported_operands(op, left, right, node)
     if op in INT_OPS:
@@ -74,6 +108,9 @@ def unsupported_operands(op, left, right, node, hint=None):
 
 
 def unary_type(op, operand, node):
+    if isinstance(operand, t.Array) and op != "not":
+        element = unary_type(op, operand.dtype, node)
+        return t.Array(element, operand.ndim, "C")
     if op == "not":
         check_truth(operand, node)
         return t.boolean
@@ -101,6 +138,11 @@ def compare_type(op, left, right, node):
         for a, b in zip(left.types, right.types):
             compare_type(op, a, b, node)
         return t.boolean
+    if isinstance(left, t.Array) or isinstance(right, t.Array):
+        dtype = elementwise_dtype([left, right])
+        compare_type(op, dtype, dtype, node)
+        ndim = max(x.ndim for x in (left, right) if isinstance(x, t.Array))
+        return t.Array(t.boolean, ndim, "C")
     if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
         if op in ("==", "!=") and (isinstance(left, t.NoneType) or isinstance(right, t.NoneType)):
             return t.boolean
@@ -214,11 +256,24 @@ def setitem_check(base, index, value, node):
                           "global arrays are frozen constants; pass the array as an argument")
     target = getitem_type(base, index, node)
     if isinstance(target, t.Array):
-        raise TypingError("assigning to a slice or sub-array comes with NumPy array support",
-                          node.loc)
+        check_array_store(value, target, node)
+        return
     if not can_store(value, target):
         raise TypingError(f"cannot store a value of type {value} into an array of {target}",
                           node.loc)
+
+
+def check_array_store(value, target, node):
+    """`target[...] = value` for an array target: a number or a broadcastable array."""
+    source = value.dtype if isinstance(value, t.Array) else value
+    if isinstance(value, t.Array) and value.ndim > target.ndim:
+        raise TypingError(f"cannot assign {value} into {target}: too many dimensions",
+                          node.loc)
+    if not isinstance(source, NUMBER) or not can_store(source, target.dtype):
+        raise TypingError(f"cannot store {value} into an array of {target.dtype}", node.loc)
+    if _KIND[type(source)] > _KIND[type(target.dtype)] and isinstance(value, t.Array):
+        raise TypingError(f"cannot cast {value} into {target} in place (NumPy's same_kind "
+                          "rule)", node.loc, "use .astype() or assign into a wider array")
 
 
 def attribute_type(value, attr, node):

@@ -10,7 +10,8 @@ name)`. A registered *typer* receives the argument types and returns an
 
 import importlib
 
-_DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation")
+_DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation",
+            "ember.lib.ufuncs", "ember.lib.reductions")
 _TABLE = {}
 _loaded = False
 
@@ -23,10 +24,13 @@ class Impl:
     Arguments are converted to `arg_types` before either sees them.
     """
 
-    def __init__(self, return_type, arg_types, emit=None, py_impl=None):
+    def __init__(self, return_type, arg_types, emit=None, py_impl=None, lazy_args=False):
         self.return_type, self.arg_types = return_type, tuple(arg_types)
         self.emit, self.py_impl = emit, py_impl
         self.typed = None  # the TypedFunction of py_impl, filled by typing
+        # emit receives array expressions unevaluated (codegen.lazy), e.g. reductions
+        self.lazy_args = lazy_args
+        self.elementwise = False  # see `elementwise`
 
     def __repr__(self):
         return f"Impl({self.return_type}({', '.join(map(str, self.arg_types))}))"
@@ -82,3 +86,32 @@ def bind(args, kws, names, required=1):
     if any(name not in by_name for name in names[:required]):
         return None
     return by_name, list(names[:len(args)]) + list(kws)
+
+
+def elementwise(typer):
+    """Extend a scalar typer to arrays, NumPy-ufunc style: with any array
+    argument, the scalar function applies to every element (broadcast), as
+    one fused loop. The scalar typer sees the element types."""
+    def array_typer(args, kws):
+        from ember.types import core as t
+        from ember.typing.ops import elementwise_dtype
+
+        arrays = [a for a in list(args) + list(kws.values()) if isinstance(a, t.Array)]
+        if not arrays:
+            return typer(args, kws)
+        common = elementwise_dtype(list(args) + list(kws.values()))
+
+        def element(a):
+            if isinstance(a, t.Array):
+                return a.dtype if len(arrays) == 1 else common
+            return a
+        scalar = typer(tuple(element(a) for a in args), {k: element(v) for k, v in kws.items()})
+        if scalar is None or scalar.emit is None and scalar.py_impl is None:
+            return None
+        ndim = max(a.ndim for a in arrays)
+        impl = Impl(t.Array(scalar.return_type, ndim, "C"), scalar.arg_types, scalar.emit,
+                    scalar.py_impl)
+        impl.elementwise, impl.scalar = True, scalar
+        return impl
+    array_typer.__doc__ = typer.__doc__
+    return array_typer

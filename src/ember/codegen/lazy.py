@@ -1,0 +1,210 @@
+"""Fused array expressions.
+
+An elementwise expression over arrays (`a * b + np.sin(c)`) is not computed
+when it is emitted: it becomes a `Lazy` value, its shape and a function
+computing one element. Nested operations compose these functions, so a
+whole expression tree becomes one loop with no temporary arrays. The loop is
+emitted by whoever consumes the value: a reduction (`np.sum(expr)`
+allocates nothing), an assignment into existing memory (`a[:] = expr`,
+`a += expr`), or `materialize`, which allocates the result.
+"""
+
+from llvmlite import ir
+
+from ember.codegen import arrays, casts, indexing
+from ember.codegen import models as m
+from ember.types import core as t
+
+
+class Lazy:
+    """An array-valued expression: type, shape (i64 values), element(indices)."""
+
+    def __init__(self, ty, shape, element, leaves):
+        self.ty, self.shape, self.element, self.leaves = ty, shape, element, leaves
+
+
+def from_array(cg, value, ty):
+    """A real array as a Lazy leaf. Dimensions of size 1 get stride 0, so the
+    same element function serves broadcasting."""
+    bld = cg.builder
+    shape = indexing.shape_of(bld, value, ty.ndim)
+    strides = indexing.strides_of(bld, value, ty.ndim)
+    one, zero = ir.Constant(m.i64, 1), ir.Constant(m.i64, 0)
+    effective = [bld.select(bld.icmp_signed("==", s, one), zero, st)
+                 for s, st in zip(shape, strides)]
+    data = bld.bitcast(bld.extract_value(value, m.ARRAY_DATA), m.i8p)
+    contiguous = ty.layout == "C"
+
+    def element(indices):
+        indices = indices[len(indices) - ty.ndim:]
+        if contiguous:
+            # Unit inner stride known at compile time: the loop can vectorise.
+            mapped = [bld.select(bld.icmp_signed("==", s, one), zero, i)
+                      for s, i in zip(shape, indices)]
+            ptr = indexing.raw_element_pointer(cg, value, ty, mapped)
+        else:
+            offset = zero
+            for i, stride in zip(indices, effective):
+                offset = bld.add(offset, bld.mul(i, stride))
+            ptr = bld.bitcast(bld.gep(data, [offset]),
+                              m.storage_type(ty.dtype).as_pointer())
+        return indexing.load_element(bld, ptr, ty.dtype)
+    return Lazy(ty, shape, element, [(value, ty)])
+
+
+def from_scalar(value, ty):
+    return Lazy(ty, [], lambda indices: value, [])
+
+
+def as_lazy(cg, value, ty):
+    if isinstance(value, Lazy):
+        return value
+    if isinstance(ty, t.Array):
+        return from_array(cg, value, ty)
+    return from_scalar(value, ty)
+
+
+def element_type(ty):
+    return ty.dtype if isinstance(ty, t.Array) else ty
+
+
+def broadcast_shape(cg, shapes):
+    """NumPy broadcasting of runtime shapes; mismatches raise ValueError."""
+    bld = cg.builder
+    ndim = max((len(s) for s in shapes), default=0)
+    one = ir.Constant(m.i64, 1)
+    result = []
+    for k in range(ndim):
+        sizes = [s[len(s) - ndim + k] for s in shapes if len(s) - ndim + k >= 0]
+        size = sizes[0]
+        for other in sizes[1:]:
+            compatible = bld.or_(bld.or_(bld.icmp_signed("==", size, other),
+                                         bld.icmp_signed("==", size, one)),
+                                 bld.icmp_signed("==", other, one))
+            cg.check(compatible, ValueError, "operands could not be broadcast together "
+                     "(sizes %lld and %lld on an axis)", [size, other])
+            size = bld.select(bld.icmp_signed("==", size, one), other, size)
+        result.append(size)
+    return result
+
+
+def combine(cg, result_type, operands, compute):
+    """An elementwise operation: element = compute([operand elements])."""
+    bld = cg.builder
+    shape = broadcast_shape(cg, [op.shape for op in operands])
+    ndim = len(shape)
+    one, zero = ir.Constant(m.i64, 1), ir.Constant(m.i64, 0)
+
+    def element(indices):
+        values = []
+        for op in operands:
+            own = indices[ndim - len(op.shape):]
+            if op.leaves and len(op.leaves) == 1 and op.leaves[0][1].ndim == len(op.shape) \
+                    and op.element.__name__ == "element" and _is_leaf(op):
+                values.append(op.element(own))  # leaves broadcast through strides
+            else:
+                own = [bld.select(bld.icmp_signed("==", s, one), zero, i)
+                       for s, i in zip(op.shape, own)]
+                values.append(op.element(own))
+        return compute(values)
+    leaves = [leaf for op in operands for leaf in op.leaves]
+    lazy = Lazy(result_type, shape, element, leaves)
+    lazy.composite = True
+    return lazy
+
+
+def _is_leaf(op):
+    return not getattr(op, "composite", False)
+
+
+def materialize(cg, lazy):
+    """Allocate the result and compute every element into it."""
+    out = arrays.allocate(cg, lazy.ty, lazy.shape)
+    store_into(cg, out, lazy.ty, lazy)
+    return out
+
+
+def store_into(cg, target, target_type, lazy):
+    """target[...] = lazy, broadcasting lazy to target's shape."""
+    bld = cg.builder
+    shape = indexing.shape_of(bld, target, target_type.ndim)
+    if len(lazy.shape) > len(shape):
+        cg.check(ir.Constant(m.i1, 0), ValueError, "could not broadcast input array into "
+                 "an array with fewer dimensions")
+        return
+    one, zero = ir.Constant(m.i64, 1), ir.Constant(m.i64, 0)
+    offset = len(shape) - len(lazy.shape)
+    for size, target_size in zip(lazy.shape, shape[offset:]):
+        ok = bld.or_(bld.icmp_signed("==", size, target_size), bld.icmp_signed("==", size, one))
+        cg.check(ok, ValueError, "could not broadcast input array from size %lld into "
+                 "size %lld", [size, target_size])
+    source_type = element_type(lazy.ty)
+
+    def body(indices):
+        own = [bld.select(bld.icmp_signed("==", s, one), zero, i)
+               for s, i in zip(lazy.shape, indices[offset:])]
+        value = lazy.element(own) if not _is_leaf(lazy) else lazy.element(indices[offset:])
+        ptr = arrays.element_pointer(cg, target, target_type, indices)
+        indexing.store_element(bld, ptr, value, source_type, target_type.dtype)
+    arrays.nested_loop(cg, shape, body)
+
+
+def overlaps(cg, a, a_type, b, b_type):
+    """Whether two arrays' memory may overlap in a way that a fused loop would
+    not reproduce NumPy's result (the same view is fine)."""
+    bld = cg.builder
+    lo_a, hi_a = _extent(cg, a, a_type)
+    lo_b, hi_b = _extent(cg, b, b_type)
+    intersect = bld.and_(bld.icmp_unsigned("<", lo_a, hi_b), bld.icmp_unsigned("<", lo_b, hi_a))
+    if a_type.ndim != b_type.ndim:
+        return intersect
+    same = bld.icmp_unsigned("==", bld.ptrtoint(bld.extract_value(a, m.ARRAY_DATA), m.i64),
+                             bld.ptrtoint(bld.extract_value(b, m.ARRAY_DATA), m.i64))
+    for k in range(a_type.ndim):
+        same = bld.and_(same, bld.icmp_signed(
+            "==", bld.extract_value(a, [m.ARRAY_STRIDES, k]),
+            bld.extract_value(b, [m.ARRAY_STRIDES, k])))
+    return bld.and_(intersect, bld.not_(same))
+
+
+def _extent(cg, arr, ty):
+    bld = cg.builder
+    start = bld.ptrtoint(bld.extract_value(arr, m.ARRAY_DATA), m.i64)
+    lo, hi = start, bld.add(start, ir.Constant(m.i64, m.itemsize(ty.dtype)))
+    zero = ir.Constant(m.i64, 0)
+    for k in range(ty.ndim):
+        size = bld.extract_value(arr, [m.ARRAY_SHAPE, k])
+        span = bld.mul(bld.sub(size, ir.Constant(m.i64, 1)),
+                       bld.extract_value(arr, [m.ARRAY_STRIDES, k]))
+        empty = bld.icmp_signed("<=", size, zero)
+        lo = bld.add(lo, bld.select(bld.icmp_signed("<", span, zero), span, zero))
+        hi = bld.add(hi, bld.select(bld.icmp_signed(">", span, zero), span, zero))
+        hi = bld.select(empty, lo, hi)
+    return lo, hi
+
+
+def assign(cg, target, target_type, value, value_type):
+    """In-place `target[...] = value` with NumPy's semantics when value reads
+    memory the loop writes: such operands are copied first."""
+    lazy = as_lazy(cg, value, value_type)
+    if not lazy.leaves:
+        store_into(cg, target, target_type, lazy)
+        return
+    bld = cg.builder
+    hazard = ir.Constant(m.i1, 0)
+    for leaf, leaf_type in lazy.leaves:
+        hazard = bld.or_(hazard, overlaps(cg, target, target_type, leaf, leaf_type))
+    with bld.if_else(hazard, likely=False) as (copy_first, direct):
+        with copy_first:
+            temp = materialize(cg, lazy)
+            temp_type = lazy.ty.copy(layout="C", readonly=False)
+            store_into(cg, target, target_type, from_array(cg, temp, temp_type))
+            from ember.codegen import refcount
+
+            refcount.decref(cg, temp, temp_type)
+        with direct:
+            store_into(cg, target, target_type, lazy)
+
+
+def cast_element(cg, value, src, dst):
+    return casts.cast(cg.builder, value, src, dst)

@@ -114,6 +114,8 @@ class FunctionEmitter:
             except Exception as exc:
                 raise InternalError(f"code generation failed: {type(exc).__name__}: {exc}",
                                     stmt.loc) from exc
+            if ops.terminates([stmt], self.typed.static_branches):
+                break  # unreachable statements were not typed
 
     def stmt_Assign(self, s):
         value = self.lazy(s.value) if isinstance(s.target, n.Index) else self.expr(s.value)
@@ -150,6 +152,10 @@ class FunctionEmitter:
         self.expr(s.value)
 
     def stmt_If(self, s):
+        known = self.typed.static_branches.get(s)
+        if known is not None:
+            self.block(s.body if known else s.orelse)
+            return
         cond = self.condition(s.test)
         then_block = self.func.append_basic_block("if.then")
         else_block = self.func.append_basic_block("if.else")

@@ -7,7 +7,7 @@ from ember.codegen import casts
 from ember.codegen import models as m
 from ember.ir import nodes as n
 from ember.types import core as t
-from ember.typing.ops import index_parts, slice_type
+from ember.typing.ops import index_parts, slice_type, transposed_type
 
 
 def shape_of(bld, arr, ndim):
@@ -249,6 +249,8 @@ def tuple_compare(cg, op, left, left_type, right, right_type):
 def attribute(cg, value, ty, attr):
     bld = cg.builder
     if isinstance(ty, t.Array):
+        if attr == "T":
+            return transpose_view(cg, value, ty)
         if attr in ("shape", "strides"):
             parts = (shape_of if attr == "shape" else strides_of)(bld, value, ty.ndim)
             out = ir.Constant(m.value_type(t.Tuple([t.int64] * ty.ndim)), None)
@@ -285,3 +287,11 @@ def constant_array(cg, array, ty):
         out = bld.insert_value(out, ir.Constant(m.i64, array.shape[k]), [m.ARRAY_SHAPE, k])
         out = bld.insert_value(out, ir.Constant(m.i64, array.strides[k]), [m.ARRAY_STRIDES, k])
     return out
+
+
+def transpose_view(cg, value, ty):
+    """The array with its axes reversed: a view sharing memory."""
+    bld = cg.builder
+    shape = shape_of(bld, value, ty.ndim)[::-1]
+    strides = strides_of(bld, value, ty.ndim)[::-1]
+    return make_view(cg, value, ir.Constant(m.i64, 0), shape, strides, transposed_type(ty))

@@ -88,13 +88,15 @@ class _Typer:
         self.check_complete()
         typed = TypedFunction(self.func, self.arg_types, self.return_type, self.typemap,
                               self.var_types, self.calls)
+        typed.static_branches = self.static_branches
         return typed
 
     def one_pass(self):
         self.typemap, self.calls, self.unknown = {}, {}, []
+        self.static_branches = {}
         self.return_type, self.complete = None, True
         self.block(self.func.body)
-        if not ops.terminates(self.func.body):
+        if not ops.terminates(self.func.body, self.static_branches):
             self.add_return(t.none, self.func.loc)
 
     def check_complete(self):
@@ -124,6 +126,8 @@ class _Typer:
                 raise exc.with_loc(stmt.loc) from None
             except Exception as exc:
                 raise InternalError(f"{type(exc).__name__}: {exc}", stmt.loc) from exc
+            if ops.terminates([stmt], self.static_branches):
+                break  # what follows is unreachable: neither typed nor emitted
 
     def stmt_Assign(self, s):
         self.assign(s.target, self.expr(s.value), s)
@@ -148,9 +152,29 @@ class _Typer:
         self.expr(s.value)
 
     def stmt_If(self, s):
-        self.condition(s.test)
-        self.block(s.body)
-        self.block(s.orelse)
+        known = self.static_truth(s.test)
+        if known is None:
+            self.condition(s.test)
+            self.block(s.body)
+            self.block(s.orelse)
+        else:  # `if x is None` on a typed x: only the live branch exists
+            self.static_branches[s] = known
+            self.block(s.body if known else s.orelse)
+
+    def static_truth(self, test):
+        """True/False for a test decided by types alone (`x is None`), else None."""
+        if isinstance(test, n.Const) and isinstance(test.value, bool):
+            return test.value
+        if not (isinstance(test, n.Compare) and test.op in ("is", "is not")):
+            return None
+        sides = (test.left, test.right)
+        if not any(isinstance(x, n.Const) and x.value is None for x in sides):
+            return None
+        types = [self.expr(x) for x in sides]
+        if None in types:
+            return None
+        same = all(isinstance(ty, t.NoneType) for ty in types)
+        return same if test.op == "is" else not same
 
     def stmt_While(self, s):
         self.condition(s.test)
@@ -366,13 +390,20 @@ class _Typer:
         if _is_compilable_python(callee) and lookup(callee) is None:
             return resolve_dispatcher(callee, arg_types, kw_types, e, type_function)
         impl = resolve_call(callee, arg_types, kw_types, e)
-        if impl.py_impl is not None:
+        if impl.py_impl is not None and impl.arg_types is None:
+            # Library code with NumPy's own signature: bind the call to it directly.
+            inner = resolve_dispatcher(impl.py_impl, arg_types, kw_types, e, type_function)
+            if inner is None:
+                return None
+            impl.binding = inner.binding
+        elif impl.py_impl is not None:
             # Library code compiled like user code; its own defaults fill in.
             inner = resolve_dispatcher(impl.py_impl, impl.arg_types, {}, e, type_function)
             if inner is None:
                 return None
             impl.binding = [impl.binding[s] if isinstance(s, int) else s
                             for s in inner.binding]
+        if impl.py_impl is not None:
             impl.arg_types, impl.typed = inner.arg_types, inner.typed
             if impl.elementwise:
                 impl.return_type = t.Array(inner.return_type, impl.return_type.ndim, "C")

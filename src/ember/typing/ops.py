@@ -276,12 +276,19 @@ def check_array_store(value, target, node):
                           "rule)", node.loc, "use .astype() or assign into a wider array")
 
 
+def transposed_type(ty):
+    layout = {"C": "F", "F": "C"}.get(ty.layout, "A") if ty.ndim > 1 else ty.layout
+    return t.Array(ty.dtype, ty.ndim, layout, ty.readonly)
+
+
 def attribute_type(value, attr, node):
     if isinstance(value, t.Array):
         if attr == "shape" or attr == "strides":
             return t.Tuple([t.int64] * value.ndim)
         if attr in ("ndim", "size", "itemsize", "nbytes"):
             return t.int64
+        if attr == "T":
+            return transposed_type(value)
         if attr == "dtype":
             from ember.types.typeof import to_dtype
 
@@ -292,15 +299,20 @@ def attribute_type(value, attr, node):
     raise TypingError(f"unknown attribute '{attr}' of {value}", node.loc)
 
 
-def terminates(stmts):
+def terminates(stmts, static_branches=None):
     """Does control never fall off the end of this statement list?"""
     if not stmts:
         return False
     last = stmts[-1]
+    static_branches = static_branches or {}
     if isinstance(last, (n.Return, n.Raise)):
         return True
     if isinstance(last, n.If):
-        return terminates(last.body) and terminates(last.orelse)
+        if last in static_branches:
+            live = last.body if static_branches[last] else last.orelse
+            return terminates(live, static_branches)
+        return (terminates(last.body, static_branches)
+                and terminates(last.orelse, static_branches))
     if isinstance(last, n.While):
         always = isinstance(last.test, n.Const) and bool(last.test.value)
         return always and not any(isinstance(s, n.Break) for s in _loop_level(last.body))

@@ -11,7 +11,8 @@ name)`. A registered *typer* receives the argument types and returns an
 import importlib
 
 _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation",
-            "ember.lib.ufuncs", "ember.lib.reductions")
+            "ember.lib.ufuncs", "ember.lib.reductions",
+            "ember.lib.manipulation", "ember.lib.random")
 _TABLE = {}
 _loaded = False
 
@@ -25,7 +26,9 @@ class Impl:
     """
 
     def __init__(self, return_type, arg_types, emit=None, py_impl=None, lazy_args=False):
-        self.return_type, self.arg_types = return_type, tuple(arg_types)
+        self.return_type = return_type
+        # None: a py_impl whose own signature (defaults, keywords) takes the call
+        self.arg_types = None if arg_types is None else tuple(arg_types)
         self.emit, self.py_impl = emit, py_impl
         self.typed = None  # the TypedFunction of py_impl, filled by typing
         # emit receives array expressions unevaluated (codegen.lazy), e.g. reductions

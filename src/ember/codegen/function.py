@@ -27,6 +27,7 @@ class FunctionEmitter:
         self.loop_stack = []
         self.slots = {}
         self.temp_slots = []  # every temporary's slot: released at exit too
+        self.virtual_values = {}
         self.statement_temps = [[]]
 
     # ---- the function ----------------------------------------------------------
@@ -118,6 +119,11 @@ class FunctionEmitter:
                 break  # unreachable statements were not typed
 
     def stmt_Assign(self, s):
+        if isinstance(s.target, n.Var) and s.target.name in self.typed.virtual_arrays:
+            # passes/virtual_arrays.py: uses recompute the elements, no memory
+            self.virtual_values[s.target.name] = lazy.as_lazy(
+                self, self.lazy(s.value), self.types[s.value])
+            return
         value = self.lazy(s.value) if isinstance(s.target, n.Index) else self.expr(s.value)
         self.store_target(s.target, value, self.types[s.value])
 
@@ -340,6 +346,8 @@ class FunctionEmitter:
         return self.constant(e.value, self.types[e])
 
     def expr_Var(self, e):
+        if e.name in self.virtual_values:
+            return self.virtual_values[e.name]
         value = self.builder.load(self.slots[e.name])
         return casts.cast(self.builder, value, self.typed.var_types[e.name], self.types[e])
 
@@ -374,6 +382,9 @@ class FunctionEmitter:
         right = casts.cast(self.builder, right, right_type, operand_type)
         if int_division:  # Python's message for int / 0 names no float
             self.check_zero_float(right, "division by zero")
+        exponent = _small_int_exponent(op, node)
+        if exponent is not None and isinstance(operand_type, t.Float) and not self.fmflags:
+            return arith.float_power_small_int(self, left, exponent)
         return arith.binop(self, op, left, right, operand_type)
 
     def expr_UnaryOp(self, e):
@@ -564,3 +575,15 @@ def _binop_element(op, operand, dtype):
     if op == "/" and isinstance(operand, (t.Integer, t.Boolean)):
         return t.float64
     return operand
+
+
+def _small_int_exponent(op, node):
+    """n when the operation is `x ** n` with a literal integer 2 <= n <= 8."""
+    right = getattr(node, "right", None) if op == "**" else None
+    if isinstance(node, n.AugAssign):
+        right = node.value if op == "**" else None
+    if isinstance(right, n.Const) and type(right.value) in (int, float):
+        value = right.value
+        if value == int(value) and 2 <= value <= 8:
+            return int(value)
+    return None

@@ -9,6 +9,7 @@ from llvmlite import ir
 from ember.codegen import models as m
 from ember.codegen.function import FunctionEmitter
 from ember.passes.boundscheck import remove_redundant_checks
+from ember.passes.virtual_arrays import find_virtual_arrays
 
 _names = itertools.count()
 
@@ -31,6 +32,7 @@ class ModuleEmitter:
             fn.attributes.add("nounwind")
             self._functions[key] = fn
             remove_redundant_checks(typed)
+            find_virtual_arrays(typed)
             FunctionEmitter(self, typed, options, fn).emit()
         return fn
 

@@ -13,6 +13,12 @@ from ember.typing.registry import Impl, bind, register
 _INTS = (t.Integer, t.Boolean)
 
 
+def _fresh(impl):
+    """Marks calls returning newly allocated memory, which aliases nothing."""
+    impl.fresh = True
+    return impl
+
+
 def _shape_ok(ty):
     if isinstance(ty, _INTS):
         return True
@@ -53,7 +59,7 @@ def _new_array(kind, fill_name=None):
             elif kind == "full":
                 arrays.fill(cg, out, result, by_name["fill_value"], types["fill_value"])
             return out
-        return Impl(result, arg_types, emit=emit)
+        return _fresh(Impl(result, arg_types, emit=emit))
     return typer
 
 
@@ -98,7 +104,7 @@ def _like(kind):
             elif kind == "full":
                 arrays.fill(cg, out, result, by_name["fill_value"], types["fill_value"])
             return out
-        return Impl(result, [types[name] for name in order], emit=emit)
+        return _fresh(Impl(result, [types[name] for name in order], emit=emit))
     return typer
 
 
@@ -123,8 +129,8 @@ def type_arange(args, kws):
     arg_types = [t.float64 if n != "dtype" else types[n] for n in order]
     if default == t.int64:
         arg_types = [t.int64 if n != "dtype" else types[n] for n in order]
-    return Impl(result, arg_types, emit=lambda cg, values: _emit_arange(
-        cg, dict(zip(order, values)), result, default))
+    return _fresh(Impl(result, arg_types, emit=lambda cg, values: _emit_arange(
+        cg, dict(zip(order, values)), result, default)))
 
 
 def _emit_arange(cg, values, result, number_type):
@@ -174,8 +180,8 @@ def type_linspace(args, kws):
         return None
     want = {"start": t.float64, "stop": t.float64, "num": t.int64, "endpoint": t.boolean}
     result = t.Array(t.float64, 1, "C")
-    return Impl(result, [want[n] for n in order], emit=lambda cg, values: _emit_linspace(
-        cg, dict(zip(order, values)), result))
+    return _fresh(Impl(result, [want[n] for n in order], emit=lambda cg, values: _emit_linspace(
+        cg, dict(zip(order, values)), result)))
 
 
 def _emit_linspace(cg, values, result):
@@ -210,8 +216,8 @@ def _copy(args, kws):
         return None
     source = args[0]
     result = source.copy(layout="C", readonly=False)
-    return Impl(result, [source], emit=lambda cg, values: copy_array(cg, values[0], source,
-                                                                     result))
+    return _fresh(Impl(result, [source], emit=lambda cg, values: copy_array(
+        cg, values[0], source, result)))
 
 
 def copy_array(cg, value, source, result):

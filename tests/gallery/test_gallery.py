@@ -41,12 +41,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 # benchmarks' business), so the prange slides wait on arrays, not on issue #5,
 # and slide 6 passes on the core alone.
 EXPECTED_FAILURES = {
-    5: "needs issue #4: arrays in compiled code (np.mgrid, boolean masks)",
     7: "no issue filed yet: @jitclass",
     8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",
     10: "no issue filed yet: @vectorize",
-    11: "needs issue #4: arrays in compiled code (np.pad, np.zeros_like)",
-    12: "needs issue #4: arrays in compiled code (np.random, np.zeros_like)",
 }
 
 # Expected failures are attempted, so a slide that starts passing is noticed.

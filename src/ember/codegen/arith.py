@@ -166,10 +166,15 @@ def complex_div(cg, ar, ai, br, bi, ty):
 def compare(cg, op, a, b, ty):
     bld = cg.builder
     if isinstance(ty, t.Complex):
-        re = bld.fcmp_ordered("==", bld.extract_value(a, 0), bld.extract_value(b, 0))
-        im = bld.fcmp_ordered("==", bld.extract_value(a, 1), bld.extract_value(b, 1))
-        eq = bld.and_(re, im)
-        return eq if op == "==" else bld.not_(eq)
+        ar, br = bld.extract_value(a, 0), bld.extract_value(b, 0)
+        ai, bi = bld.extract_value(a, 1), bld.extract_value(b, 1)
+        if op in ("==", "!="):
+            eq = bld.and_(bld.fcmp_ordered("==", ar, br), bld.fcmp_ordered("==", ai, bi))
+            return eq if op == "==" else bld.not_(eq)
+        # NumPy orders complex numbers lexicographically: real part, then imaginary.
+        real_equal = bld.fcmp_ordered("==", ar, br)
+        return bld.select(real_equal, bld.fcmp_ordered(op, ai, bi), bld.fcmp_ordered(
+            op.rstrip("="), ar, br))
     if isinstance(ty, t.Float):
         if op == "!=":
             return bld.fcmp_unordered("!=", a, b)

@@ -224,6 +224,13 @@ class FunctionEmitter:
                 item, item_type = self.unpack_item(value, ty, i)
                 self.store_target(sub, item, item_type)
         elif isinstance(target, n.Index):
+            index_type = self.types[target.index]
+            if isinstance(index_type, t.Array):  # a[mask] = v, a[ints] = v
+                from ember.codegen import advanced
+
+                advanced.setitem(self, self.expr(target.value), self.types[target.value],
+                                 self.expr(target.index), index_type, value, ty)
+                return
             if isinstance(self.types[target], t.Array):  # a slice or sub-array
                 view = indexing.getitem(self, target)
                 lazy.assign(self, view, self.types[target], value, ty)

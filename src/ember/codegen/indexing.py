@@ -7,7 +7,7 @@ from ember.codegen import casts
 from ember.codegen import models as m
 from ember.ir import nodes as n
 from ember.types import core as t
-from ember.typing.ops import index_parts, slice_type, transposed_type
+from ember.typing.ops import index_parts, transposed_type
 
 
 def shape_of(bld, arr, ndim):
@@ -95,12 +95,22 @@ def element_pointer(cg, arr, arr_type, index, index_type, node):
 
 
 def getitem(cg, e):
+    impl = cg.typed.calls.get(e)
+    if impl is not None:  # np.mgrid[...] and the like
+        values = [cg.constant(None, t.none) if node is None else cg.expr(node)
+                  for node in impl.arg_nodes]
+        types = [t.none if node is None else cg.types[node] for node in impl.arg_nodes]
+        return cg.emit_impl(impl, values, types)
     value_type, index_type = cg.types[e.value], cg.types[e.index]
     value = cg.expr(e.value)
     if isinstance(value_type, t.Tuple):
         return tuple_getitem(cg, value, value_type, e)
     parts = index_parts(index_type)
-    if any(p == slice_type for p in parts):
+    if len(parts) == 1 and isinstance(parts[0], t.Array):
+        from ember.codegen import advanced
+
+        return advanced.getitem(cg, value, value_type, cg.expr(e.index), parts[0], cg.types[e])
+    if not all(isinstance(p, (t.Integer, t.Boolean)) for p in parts):
         return slice_view(cg, value, value_type, e, cg.types[e])
     index = cg.expr(e.index)
     indices = int_indices(cg, index, index_type)
@@ -147,25 +157,45 @@ def make_view(cg, arr, byte_offset, shape, strides, result_type):
 
 
 def slice_view(cg, arr, arr_type, e, result_type):
-    """Basic slicing `a[i:j:k, n]`: a view that shares memory."""
+    """Basic indexing with slices, integers, None and `...`: a view sharing memory."""
     bld = cg.builder
     items = e.index.items if isinstance(e.index, n.TupleExpr) else [e.index]
     shape, strides = shape_of(bld, arr, arr_type.ndim), strides_of(bld, arr, arr_type.ndim)
+    consumed = sum(1 for item in items if not _is_newaxis(cg, item) and not _is_ellipsis(item))
     offset = ir.Constant(m.i64, 0)
     new_shape, new_strides = [], []
-    for k, item in enumerate(items):
-        if isinstance(item, n.SliceExpr):
-            start, length, step = slice_bounds(cg, item, shape[k])
-            offset = bld.add(offset, bld.mul(start, strides[k]))
+    axis = 0
+    for item in items:
+        if _is_ellipsis(item):
+            for _ in range(arr_type.ndim - consumed):
+                new_shape.append(shape[axis])
+                new_strides.append(strides[axis])
+                axis += 1
+        elif _is_newaxis(cg, item):
+            new_shape.append(ir.Constant(m.i64, 1))
+            new_strides.append(ir.Constant(m.i64, 0))
+        elif isinstance(item, n.SliceExpr):
+            start, length, step = slice_bounds(cg, item, shape[axis])
+            offset = bld.add(offset, bld.mul(start, strides[axis]))
             new_shape.append(length)
-            new_strides.append(bld.mul(strides[k], step))
+            new_strides.append(bld.mul(strides[axis], step))
+            axis += 1
         else:
             idx = casts.cast(bld, cg.expr(item), cg.types[item], t.int64)
-            idx = wrap_and_check(cg, idx, shape[k], k, None, k)
-            offset = bld.add(offset, bld.mul(idx, strides[k]))
-    new_shape += shape[len(items):]
-    new_strides += strides[len(items):]
+            idx = wrap_and_check(cg, idx, shape[axis], axis, None, axis)
+            offset = bld.add(offset, bld.mul(idx, strides[axis]))
+            axis += 1
+    new_shape += shape[axis:]
+    new_strides += strides[axis:]
     return make_view(cg, arr, offset, new_shape, new_strides, result_type)
+
+
+def _is_newaxis(cg, item):
+    return isinstance(cg.types.get(item), t.NoneType)
+
+
+def _is_ellipsis(item):
+    return isinstance(item, n.Const) and item.value is Ellipsis
 
 
 def slice_bounds(cg, item, length):

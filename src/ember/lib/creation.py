@@ -246,3 +246,127 @@ def type_dtype(args, kws):
 
     result = t.CompileTimeValue(to_dtype(dtype), "dtype")
     return Impl(result, args, emit=lambda cg, values: ir.Constant(m.i8, None))
+
+
+# ---- np.mgrid[...] and np.ogrid[...] --------------------------------------------
+
+def _grid(dense):
+    def typer(args, kws):
+        """slices start:stop:step; a complex step Nj means N points, stop included"""
+        parts = [args[i:i + 3] for i in range(0, len(args), 3)]
+        reals = (t.Integer, t.Float, t.Boolean, t.NoneType)
+        for start, stop, step in parts:
+            if not (isinstance(start, reals) and isinstance(stop, reals)
+                    and isinstance(step, reals + (t.Complex,))):
+                return None
+        floating = any(isinstance(x, (t.Float, t.Complex)) for x in args)
+        dtype = t.float64 if floating else t.int64
+        k = len(parts)
+        if dense:
+            result = t.Array(dtype, k + 1 if k > 1 else 1, "C")
+        else:
+            result = t.Array(dtype, 1, "C") if k == 1 else t.Tuple(
+                [t.Array(dtype, k, "C")] * k)
+        impl = Impl(result, args, emit=lambda cg, values: _emit_grid(
+            cg, values, args, result, dtype, dense, impl.multiple_slices))
+        impl.multiple_slices = True
+        return impl
+    return typer
+
+
+def _axis(cg, start, stop, step, types, dtype):
+    """(count, value at index i) of one mgrid slice."""
+    bld = cg.builder
+
+    def real(value, ty, default):
+        if isinstance(ty, t.NoneType):
+            return cg.constant(default, dtype)
+        return casts.cast(bld, value, ty, dtype)
+    start_type, stop_type, step_type = types
+    first, last = real(start, start_type, 0), real(stop, stop_type, 0)
+    if isinstance(step_type, t.Complex):
+        magnitude = cg.call_external("hypot", m.f64, [bld.extract_value(step, 0),
+                                                      bld.extract_value(step, 1)])
+        count = bld.fptosi(magnitude, m.i64)
+        span = bld.fsub(casts.cast(bld, last, dtype, t.float64),
+                        casts.cast(bld, first, dtype, t.float64))
+        denominator = bld.sitofp(bld.sub(count, ir.Constant(m.i64, 1)), m.f64)
+        delta = bld.fdiv(span, denominator)
+        return count, lambda i: bld.fadd(bld.fmul(bld.sitofp(i, m.f64), delta),
+                                         casts.cast(bld, first, dtype, t.float64))
+    delta = real(step, step_type, 1)
+    if dtype == t.float64:
+        count = bld.fptosi(cg.call_intrinsic("llvm.ceil", [bld.fdiv(bld.fsub(last, first),
+                                                                       delta)]), m.i64)
+        value = lambda i: bld.fadd(bld.fmul(bld.sitofp(i, m.f64), delta), first)  # noqa: E731
+    else:
+        cg.check(bld.icmp_signed("!=", delta, ir.Constant(m.i64, 0)), ValueError,
+                 "slice step cannot be zero")
+        span = bld.sub(last, first)
+        adjust = bld.select(bld.icmp_signed(">", delta, ir.Constant(m.i64, 0)),
+                            ir.Constant(m.i64, 1), ir.Constant(m.i64, -1))
+        count = bld.sdiv(bld.add(span, bld.sub(delta, adjust)), delta)
+        value = lambda i: bld.add(bld.mul(i, delta), first)  # noqa: E731
+    count = bld.select(bld.icmp_signed("<", count, ir.Constant(m.i64, 0)),
+                       ir.Constant(m.i64, 0), count)
+    return count, value
+
+
+def _emit_grid(cg, values, types, result, dtype, dense, multiple):
+    axes = [_axis(cg, *values[i:i + 3], types[i:i + 3], dtype)
+            for i in range(0, len(values), 3)]
+    counts = [count for count, _ in axes]
+    bld = cg.builder
+    if len(axes) == 1 and not multiple:
+        out = arrays.allocate(cg, t.Array(dtype, 1, "C"), counts)
+        _fill_grid(cg, out, t.Array(dtype, 1, "C"), counts, lambda idx: axes[0][1](idx[0]))
+        return out
+    if dense:
+        out = arrays.allocate(cg, result, [ir.Constant(m.i64, len(axes))] + counts)
+        _fill_grid(cg, out, result, [ir.Constant(m.i64, len(axes))] + counts,
+                   lambda idx: _select_axis(bld, axes, idx))
+        return out
+    packed = ir.Constant(m.value_type(result), None)
+    one = ir.Constant(m.i64, 1)
+    for k, (count, value) in enumerate(axes):
+        shape = [count if j == k else one for j in range(len(axes))]
+        part_type = result.types[k]
+        part = arrays.allocate(cg, part_type, shape)
+        _fill_grid(cg, part, part_type, shape, lambda idx, value=value, k=k: value(idx[k]))
+        packed = bld.insert_value(packed, part, k)
+    return packed
+
+
+def _select_axis(bld, axes, idx):
+    """mgrid's element [k, i0, i1, ...] is axis k's value at i_k."""
+    result = axes[0][1](idx[1])
+    for k in range(1, len(axes)):
+        chosen = bld.icmp_signed("==", idx[0], ir.Constant(m.i64, k))
+        result = bld.select(chosen, axes[k][1](idx[1 + k]), result)
+    return result
+
+
+def _fill_grid(cg, out, ty, shape, value):
+    def body(idx):
+        ptr = arrays.element_pointer(cg, out, ty, idx)
+        indexing.store_element(cg.builder, ptr, value(idx), ty.dtype, ty.dtype)
+    arrays.nested_loop(cg, shape, body)
+
+
+register(("index", type(np.mgrid)))(_grid(True))
+register(("index", type(np.ogrid)))(_grid(False))
+
+
+# ---- astype ------------------------------------------------------------------------
+
+@register(("method", t.Array, "astype"))
+def type_astype(args, kws):
+    """a.astype(dtype): a new C-contiguous array converted element by element"""
+    bound = bind(args, kws, ("a", "dtype"), required=2)
+    if bound is None or not isinstance(bound[0]["a"], t.Array):
+        return None
+    types, order = bound
+    source = types["a"]
+    result = t.Array(dtype_type(types["dtype"]), source.ndim, "C")
+    return _fresh(Impl(result, [types[n] for n in order], emit=lambda cg, values: copy_array(
+        cg, dict(zip(order, values))["a"], source, result)))

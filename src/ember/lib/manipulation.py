@@ -143,3 +143,140 @@ def _transpose(args, kws):
 
 
 register(np.transpose, ("method", t.Array, "transpose"))(_transpose)
+
+
+# ---- np.pad --------------------------------------------------------------------------
+
+PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+@register(np.pad)
+def type_pad(args, kws):
+    """pad_width as int, (before, after) or per axis; mode constant, edge, reflect,
+    symmetric or wrap; constant_values= a number"""
+    from ember.errors import TypingError
+    from ember.typing.registry import bind
+
+    bound = bind(args, kws, ("array", "pad_width", "mode", "constant_values"), required=2)
+    if bound is None or not isinstance(bound[0]["array"], t.Array):
+        return None
+    types, order = bound
+    source = types["array"]
+    mode = types.get("mode")
+    mode_name = "constant" if mode is None else getattr(mode, "value", None)
+    if mode_name not in PAD_MODES:
+        raise TypingError(f"np.pad mode {mode_name!r} is not supported; supported modes: "
+                          f"{', '.join(PAD_MODES)}")
+    widths = _pad_width_layout(types["pad_width"], source.ndim)
+    if widths is None:
+        raise TypingError(f"np.pad pad_width of type {types['pad_width']} is not supported: "
+                          "use an int, (before, after) or one such pair per axis")
+    constant = types.get("constant_values", t.int64)
+    if not isinstance(constant, (t.Integer, t.Float, t.Boolean, t.Complex)):
+        return None
+    result = t.Array(source.dtype, source.ndim, "C")
+    impl = Impl(result, [types[n] for n in order], emit=lambda cg, values: _emit_pad(
+        cg, dict(zip(order, values)), source, result, widths, mode_name, constant))
+    impl.fresh = True
+    return impl
+
+
+def _pad_width_layout(ty, ndim):
+    """Per axis, the paths (tuple indices) to its before and after widths."""
+    if isinstance(ty, _INTS):
+        return [((), ())] * ndim
+    if not isinstance(ty, t.Tuple):
+        return None
+    if all(isinstance(x, _INTS) for x in ty.types):
+        if len(ty) == 1:
+            return [((0,), (0,))] * ndim
+        if len(ty) == 2:
+            return [((0,), (1,))] * ndim
+        return None
+    if all(isinstance(x, t.Tuple) and len(x) in (1, 2) and all(
+            isinstance(y, _INTS) for y in x.types) for x in ty.types):
+        pairs = [((k, 0), (k, len(x) - 1)) for k, x in enumerate(ty.types)]
+        if len(pairs) == 1:
+            return pairs * ndim
+        return pairs if len(pairs) == ndim else None
+    return None
+
+
+def _emit_pad(cg, values, source, result, widths, mode, constant_type):
+    from ember.codegen import arrays, casts
+
+    bld = cg.builder
+    array = values["array"]
+
+    def width(path):
+        value = values["pad_width"]
+        for i in path:
+            value = bld.extract_value(value, i)
+        return value
+    shape = indexing.shape_of(bld, array, source.ndim)
+    befores = [width(before) for before, _ in widths]
+    afters = [width(after) for _, after in widths]
+    zero = ir.Constant(m.i64, 0)
+    for before, after in zip(befores, afters):
+        ok = bld.and_(bld.icmp_signed(">=", before, zero), bld.icmp_signed(">=", after, zero))
+        cg.check(ok, ValueError, "index can't contain negative values")
+    if mode != "constant":
+        for k, size in enumerate(shape):
+            cg.check(bld.icmp_signed(">", size, zero), ValueError,
+                     "can't extend empty axis %lld using modes other than 'constant'",
+                     [ir.Constant(m.i64, k)])
+    out_shape = [bld.add(bld.add(b, s), a) for b, s, a in zip(befores, shape, afters)]
+    out = arrays.allocate(cg, result, out_shape)
+    fill = values.get("constant_values")
+    fill = cg.constant(0, result.dtype) if fill is None else casts.cast(
+        bld, fill, constant_type, result.dtype)
+
+    def body(idx):
+        inside = ir.Constant(m.i1, 1)
+        sources = []
+        for k, o in enumerate(idx):
+            i = bld.sub(o, befores[k])
+            in_range = bld.and_(bld.icmp_signed(">=", i, zero), bld.icmp_signed("<", i, shape[k]))
+            inside = bld.and_(inside, in_range)
+            sources.append(_pad_source_index(cg, i, shape[k], mode))
+        target = arrays.element_pointer(cg, out, result, idx)
+        if mode == "constant":
+            with bld.if_else(inside) as (copy, pad):
+                with copy:
+                    item = indexing.load_element(
+                        bld, arrays.element_pointer(cg, array, source, sources), source.dtype)
+                    indexing.store_element(bld, target, item, source.dtype, result.dtype)
+                with pad:
+                    indexing.store_element(bld, target, fill, result.dtype, result.dtype)
+        else:
+            item = indexing.load_element(
+                bld, arrays.element_pointer(cg, array, source, sources), source.dtype)
+            indexing.store_element(bld, target, item, source.dtype, result.dtype)
+    arrays.nested_loop(cg, out_shape, body)
+    return out
+
+
+def _pad_source_index(cg, i, n, mode):
+    """The source index a padded position reads, for i outside [0, n) too."""
+    from ember.codegen.arith import int_floordiv_mod
+
+    bld = cg.builder
+    zero, one = ir.Constant(m.i64, 0), ir.Constant(m.i64, 1)
+    safe_n = bld.select(bld.icmp_signed(">", n, zero), n, one)
+    if mode == "constant":
+        low = bld.select(bld.icmp_signed("<", i, zero), zero, i)
+        return bld.select(bld.icmp_signed(">=", low, safe_n), bld.sub(safe_n, one), low)
+    if mode == "edge":
+        low = bld.select(bld.icmp_signed("<", i, zero), zero, i)
+        return bld.select(bld.icmp_signed(">=", low, n), bld.sub(n, one), low)
+    if mode == "wrap":
+        return int_floordiv_mod(bld, i, safe_n, True)[1]
+    if mode == "reflect":  # mirror without repeating the edge: period 2(n - 1)
+        period = bld.mul(ir.Constant(m.i64, 2), bld.sub(n, one))
+        period = bld.select(bld.icmp_signed(">", period, zero), period, one)
+        j = int_floordiv_mod(bld, i, period, True)[1]
+        j = bld.select(bld.icmp_signed(">=", j, n), bld.sub(period, j), j)
+        return bld.select(bld.icmp_signed("==", n, one), zero, j)
+    period = bld.mul(ir.Constant(m.i64, 2), safe_n)  # symmetric: repeat the edge
+    j = int_floordiv_mod(bld, i, period, True)[1]
+    return bld.select(bld.icmp_signed(">=", j, n), bld.sub(bld.sub(period, one), j), j)

@@ -29,6 +29,8 @@ def type_global(value):
         return t.CompileTimeValue(value, "str")
     if isinstance(value, np.dtype):
         return t.CompileTimeValue(value, "dtype")
+    if isinstance(value, (type(np.mgrid), type(np.ogrid))):
+        return t.CompileTimeValue(value, "index builder")
     if callable(value):
         return t.CompileTimeValue(value, "function")
     raise TypingError(f"global value of type {type(value).__name__} is not supported in "

@@ -304,6 +304,7 @@ class _Typer:
         left, right = self.expr(e.left), self.expr(e.right)
         if left is None or right is None:
             return None
+        e.elementwise_compare = isinstance(left, t.Array) or isinstance(right, t.Array)
         return ops.compare_type(e.op, left, right, e)
 
     def expr_BoolOp(self, e):
@@ -353,10 +354,29 @@ class _Typer:
         return None if value is None else ops.attribute_type(value, e.attr, e)
 
     def expr_Index(self, e):
-        value, index = self.expr(e.value), self.expr(e.index)
+        value = self.expr(e.value)
+        if isinstance(value, t.CompileTimeValue) and value.kind == "index builder":
+            return self.index_builder(value.value, e)
+        index = self.expr(e.index)
         if value is None or index is None:
             return None
         return ops.getitem_type(value, index, e)
+
+    def index_builder(self, builder, e):
+        """np.mgrid[a:b:c, ...] / np.ogrid[...]: a call with the slices' parts."""
+        items = e.index.items if isinstance(e.index, n.TupleExpr) else [e.index]
+        if not all(isinstance(item, n.SliceExpr) for item in items):
+            raise TypingError("np.mgrid and np.ogrid take slices: np.mgrid[0:1:5j, 0:2]",
+                              e.loc)
+        nodes = [part for item in items for part in (item.start, item.stop, item.step)]
+        types = [t.none if node is None else self.expr(node) for node in nodes]
+        if None in types:
+            return None
+        impl = resolve_call(("index", type(builder)), types, {}, e)
+        impl.arg_nodes, impl.kw_nodes = nodes, {}
+        impl.multiple_slices = isinstance(e.index, n.TupleExpr)
+        self.calls[e] = impl
+        return impl.return_type
 
     def expr_Call(self, e):
         func = e.func

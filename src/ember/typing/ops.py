@@ -27,6 +27,8 @@ def const_type(value, node):
         return t.none
     if isinstance(value, str):
         return t.CompileTimeValue(value, "str")
+    if value is Ellipsis:
+        return ellipsis_type
     raise TypingError(f"constant {value!r} of type {type(value).__name__} is not supported",
                       node.loc)
 
@@ -140,7 +142,8 @@ def compare_type(op, left, right, node):
         return t.boolean
     if isinstance(left, t.Array) or isinstance(right, t.Array):
         dtype = elementwise_dtype([left, right])
-        compare_type(op, dtype, dtype, node)
+        if not isinstance(dtype, t.Complex) or op in ("==", "!="):
+            compare_type(op, dtype, dtype, node)
         ndim = max(x.ndim for x in (left, right) if isinstance(x, t.Array))
         return t.Array(t.boolean, ndim, "C")
     if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
@@ -148,7 +151,10 @@ def compare_type(op, left, right, node):
             return t.boolean
         raise TypingError(f"cannot compare {left} and {right} with {op}", node.loc)
     if op not in ("==", "!=") and (isinstance(left, t.Complex) or isinstance(right, t.Complex)):
-        raise TypingError(f"complex numbers are not ordered: {left} {op} {right}", node.loc)
+        if not getattr(node, "elementwise_compare", False):
+            raise TypingError(f"complex numbers are not ordered: {left} {op} {right}",
+                              node.loc, "NumPy arrays of complex numbers compare "
+                              "lexicographically; Python's complex numbers do not")
     return t.boolean
 
 
@@ -211,27 +217,60 @@ def index_parts(index):
     return list(index.types) if isinstance(index, t.Tuple) else [index]
 
 
+ellipsis_type = t.CompileTimeValue(Ellipsis, "ellipsis")
+
+
 def getitem_type(value, index, node):
     if isinstance(value, t.Tuple):
         return _tuple_getitem(value, index, node)
+    if isinstance(value, t.CompileTimeValue) and value.kind == "index builder":
+        return None  # np.mgrid[...] and friends are calls (typing/infer.py)
     if not isinstance(value, t.Array):
         raise TypingError(f"a value of type {value} cannot be indexed", node.loc)
     parts = index_parts(index)
-    ints = sum(isinstance(p, (t.Integer, t.Boolean)) for p in parts)
-    slices = sum(p == slice_type for p in parts)
-    if ints + slices != len(parts):
-        bad = next(p for p in parts if p != slice_type and not isinstance(p, t.Integer))
-        raise TypingError(f"array index of type {bad} is not supported", node.loc,
-                          "indices are integers and slices; fancy and boolean indexing "
-                          "come with NumPy array support")
-    if len(parts) > value.ndim:
-        raise TypingError(f"too many indices for {value}: {len(parts)}", node.loc)
-    if ints == value.ndim:
+    if len(parts) == 1 and isinstance(parts[0], t.Array):
+        return _advanced_getitem_type(value, parts[0], node)
+    kinds = [_index_kind(p, node) for p in parts]
+    ints, news = kinds.count("int"), kinds.count("newaxis")
+    consumed = ints + kinds.count("slice")
+    if kinds.count("ellipsis") > 1:
+        raise TypingError("an index can only have a single ellipsis ('...')", node.loc)
+    if consumed > value.ndim:
+        raise TypingError(f"too many indices for {value}: {consumed}", node.loc)
+    ndim = value.ndim - ints + news
+    if ndim == 0:
         return value.dtype
     layout = "A"
-    if value.layout == "C" and all(p != slice_type for p in parts[:-1]) and not slices:
+    if value.layout == "C" and set(kinds) <= {"int"}:
         layout = "C"
-    return t.Array(value.dtype, value.ndim - ints, layout, value.readonly)
+    return t.Array(value.dtype, ndim, layout, value.readonly)
+
+
+def _index_kind(part, node):
+    if isinstance(part, (t.Integer, t.Boolean)):
+        return "int"
+    if part == slice_type:
+        return "slice"
+    if isinstance(part, t.NoneType):
+        return "newaxis"
+    if part == ellipsis_type:
+        return "ellipsis"
+    raise TypingError(f"array index of type {part} is not supported", node.loc,
+                      "indices are integers, slices, None, ..., or one integer or boolean "
+                      "array")
+
+
+def _advanced_getitem_type(value, index, node):
+    """a[mask] (same shape bool mask) -> 1-D copy; a[ints] (1-D) -> gathered rows."""
+    if isinstance(index.dtype, t.Boolean):
+        if index.ndim != value.ndim:
+            raise TypingError(f"a boolean index must have the array's {value.ndim} dimensions,"
+                              f" not {index.ndim}", node.loc)
+        return t.Array(value.dtype, 1, "C")
+    if isinstance(index.dtype, t.Integer) and index.ndim == 1:
+        return t.Array(value.dtype, value.ndim, "C")
+    raise TypingError(f"array index {index} is not supported: use a boolean mask of the "
+                      "same shape or a 1-D integer array", node.loc)
 
 
 def _tuple_getitem(value, index, node):
@@ -256,6 +295,8 @@ def setitem_check(base, index, value, node):
                           "global arrays are frozen constants; pass the array as an argument")
     target = getitem_type(base, index, node)
     if isinstance(target, t.Array):
+        if isinstance(index, t.Array):  # a[mask] = v, a[ints] = v
+            target = target.copy(ndim=1) if isinstance(index.dtype, t.Boolean) else target
         check_array_store(value, target, node)
         return
     if not can_store(value, target):

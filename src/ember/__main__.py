@@ -1,8 +1,8 @@
-"""`python -m ember COMMAND`: command-line entry points (only `demo` so far)."""
+"""`python -m ember COMMAND`: command-line entry points (`demo`, `supported`)."""
 
 import sys
 
-USAGE = "usage: python -m ember demo"
+USAGE = "usage: python -m ember demo | supported"
 
 
 def main(argv: list[str]) -> int:
@@ -10,6 +10,11 @@ def main(argv: list[str]) -> int:
         from ember import demo  # here, not at the top: `import ember` stays cheap
 
         return demo.main()
+    if argv == ["supported"]:  # regenerates docs/supported.md
+        from ember.lib.supported import supported_markdown
+
+        print(supported_markdown(), end="")
+        return 0
     print(USAGE, file=sys.stderr)
     return 2
 

@@ -365,6 +365,9 @@ class FunctionEmitter:
 
     def expr_BinOp(self, e):
         result_type = self.types[e]
+        if e.op == "@":  # np.matmul
+            return self.emit_impl(self.typed.calls[e], [self.expr(e.left), self.expr(e.right)],
+                                  [self.types[e.left], self.types[e.right]])
         if isinstance(result_type, t.Array):
             return self.elementwise(result_type, [e.left, e.right], lambda v, ts: (
                 self.binop_values(e.op, v[0], ts[0], v[1], ts[1], result_type.dtype, e)))

@@ -4,6 +4,8 @@
 that the committed file matches what the registry holds.
 """
 
+import numpy as np
+
 from ember.typing import registry
 from ember.typing.calls import callee_name
 
@@ -16,12 +18,12 @@ that names the function and points to this page.
 """
 
 _SECTIONS = (("Python builtins", "builtins"), ("math", "math"), ("cmath", "cmath"),
-             ("NumPy (on scalars)", "numpy"), ("Methods", "method"))
+             ("NumPy", "numpy"), ("Array and number methods", "method"))
 
 
 def _section(key):
     if isinstance(key, tuple):
-        return "method"
+        return "numpy" if key[0] == "index" else "method"
     module = getattr(key, "__module__", None) or ""
     if module in ("builtins", "math", "cmath"):
         return module
@@ -33,6 +35,9 @@ def _section(key):
 
 
 def _name(key):
+    if isinstance(key, tuple) and key[0] == "index":
+        builder = "mgrid" if key[1] is type(np.mgrid) else "ogrid"
+        return f"np.{builder}[...]"
     if isinstance(key, tuple):
         return f"{key[1].__name__.lower()}.{key[2]}()"
     name = callee_name(key)

@@ -285,7 +285,15 @@ class _Typer:
         return self.binop(e.op, left, right, e.right, e)
 
     def binop(self, op, left, right, right_node, node):
-        """Operator typing; `**` on ints and complex numbers is library code."""
+        """Operator typing; `**` on ints and complex numbers and `@` are library code."""
+        if op == "@":
+            import numpy as np
+
+            impl = self.resolve(np.matmul, [left, right], {}, node)
+            if impl is None:
+                return None
+            self.calls[node] = impl
+            return impl.return_type
         result = ops.binop_type(op, left, right, right_node, node)
         element = result.dtype if isinstance(result, t.Array) else result
         if op == "**" and isinstance(element, (t.Integer, t.Complex)):

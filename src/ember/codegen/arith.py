@@ -26,6 +26,8 @@ def _int_binop(cg, op, a, b, ty):
     signed = not isinstance(ty, t.Integer) or ty.signed
     simple = {"+": bld.add, "-": bld.sub, "*": bld.mul, "&": bld.and_, "|": bld.or_,
               "^": bld.xor}
+    if isinstance(ty, t.Boolean):  # NumPy's bool arrays: + is or, * is and
+        simple.update({"+": bld.or_, "*": bld.and_})
     if op in simple:
         return simple[op](a, b)
     if op in ("//", "%"):
@@ -119,7 +121,11 @@ def float_floordiv_mod(cg, a, b):
     floor_div = bld.select(round_up, bld.fadd(floor_div, ir.Constant(a.type, 1.0)), floor_div)
     zero_div = cg.call_intrinsic("llvm.copysign", [zero, bld.fdiv(a, b)])
     div_nonzero = bld.fcmp_unordered("!=", div, zero)
-    return bld.select(div_nonzero, floor_div, zero_div), mod
+    quotient = bld.select(div_nonzero, floor_div, zero_div)
+    # By zero (error_model='numpy', arrays): a / b and fmod's nan, as NumPy gives.
+    by_zero = bld.fcmp_ordered("==", b, zero)
+    return bld.select(by_zero, bld.fdiv(a, b), quotient), bld.select(by_zero, bld.frem(a, b),
+                                                                     mod)
 
 
 def _complex_binop(cg, op, a, b, ty):

@@ -46,6 +46,12 @@ def _float_arg(x):
     return isinstance(x, REALS)
 
 
+def _numpy_float32(ty):
+    """NumPy computes math ufuncs of float32 and of small integers in float32
+    (bool and 8-bit ints would be float16, which ember does not have)."""
+    return ty == t.float32 or isinstance(ty, (t.Boolean, t.Integer)) and ty.bits <= 16
+
+
 def _emit_unary(intrinsic, cname):
     def emit(cg, args):
         if intrinsic is not None:
@@ -59,8 +65,11 @@ def _unary_typer(intrinsic, cname, numpy=False):
         """a real number -> float64 (NumPy: float32 stays float32)"""
         if kws or len(args) != 1 or not _float_arg(args[0]):
             return None
-        if numpy and args[0] == t.float32 and intrinsic is not None:
+        if numpy and _numpy_float32(args[0]) and intrinsic is not None:
             return Impl(t.float32, [t.float32], emit=_emit_unary(intrinsic, cname))
+        if numpy and _numpy_float32(args[0]):
+            return Impl(t.float32, [t.float64], emit=lambda cg, a: cg.builder.fptrunc(
+                _emit_unary(intrinsic, cname)(cg, a), m.f32))
         return Impl(t.float64, [t.float64], emit=_emit_unary(intrinsic, cname))
     return typer
 
@@ -127,9 +136,19 @@ def _numpy_rounding(intrinsic):
     return typer
 
 
-register(np.floor)(elementwise(_numpy_rounding("llvm.floor")))
-register(np.ceil)(elementwise(_numpy_rounding("llvm.ceil")))
-register(np.trunc)(elementwise(_numpy_rounding("llvm.trunc")))
+def _integer_identity(rounding):
+    """NumPy 2: floor/ceil/trunc of integers and bools are the values themselves."""
+    def typer(args, kws):
+        if not kws and len(args) == 1 and isinstance(args[0], (t.Integer, t.Boolean)):
+            return Impl(args[0], args, emit=lambda cg, a: a[0])
+        return rounding(args, kws)
+    typer.__doc__ = "a number; integers are returned unchanged (NumPy 2)"
+    return typer
+
+
+register(np.floor)(elementwise(_integer_identity(_numpy_rounding("llvm.floor"))))
+register(np.ceil)(elementwise(_integer_identity(_numpy_rounding("llvm.ceil"))))
+register(np.trunc)(elementwise(_integer_identity(_numpy_rounding("llvm.trunc"))))
 register(np.rint)(elementwise(_numpy_rounding("llvm.roundeven")))
 
 

@@ -46,7 +46,7 @@ def type_square(args, kws):
     """numbers"""
     if not _one_number(args, kws):
         return None
-    ty = t.int64 if isinstance(args[0], t.Boolean) else args[0]
+    ty = t.int8 if isinstance(args[0], t.Boolean) else args[0]  # NumPy squares bools as int8
     return Impl(ty, [ty], emit=lambda cg, a: arith.binop(cg, "*", a[0], a[0], ty))
 
 

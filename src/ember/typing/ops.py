@@ -67,9 +67,24 @@ def array_binop_type(op, left, right, right_node, node):
         if not isinstance(operand, (t.Array,) + NUMBER):
             raise unsupported_operands(op, left, right, node)
     dtype = elementwise_dtype([left, right])
-    element = binop_type(op, dtype, dtype, right_node, node)
+    if isinstance(dtype, t.Boolean) and op not in INT_OPS:
+        element = _bool_array_op(op, node)
+    else:
+        element = binop_type(op, dtype, dtype, right_node, node)
     ndim = max(x.ndim for x in (left, right) if isinstance(x, t.Array))
     return t.Array(element, ndim, "C")
+
+
+def _bool_array_op(op, node):
+    """NumPy on bool arrays: + is or, * is and, - is an error, others go via int8."""
+    if op in ("+", "*"):
+        return t.boolean
+    if op == "-":
+        raise TypingError("numpy boolean subtract, the `-` operator, is not supported",
+                          node.loc, "use the ^ operator or np.logical_xor instead")
+    if op == "/":
+        return t.float64
+    return t.int8
 
 
 def binop_type(op, left, right, right_node, node):

@@ -217,3 +217,17 @@ def float_power_small_int(cg, x, n):
         hi = bld.fadd(product, lo)  # renormalise: (hi, lo) = two_sum(product, lo)
         lo = bld.fsub(lo, bld.fsub(hi, product))
     return bld.fadd(hi, lo)
+
+
+def complex_power_small_int(cg, z, n, ty):
+    """z ** n for a literal 2 <= n <= 8: binary powering, the multiplications
+    CPython's complex power performs for small integer exponents."""
+    result, square, first = None, z, True
+    while n:
+        if n & 1:
+            result = square if first else _complex_binop(cg, "*", result, square, ty)
+            first = False
+        n >>= 1
+        if n:
+            square = _complex_binop(cg, "*", square, square, ty)
+    return result

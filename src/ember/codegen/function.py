@@ -379,6 +379,10 @@ class FunctionEmitter:
                                  self.expr(e.right), self.types[e.right], self.types[e], e)
 
     def binop_values(self, op, left, left_type, right, right_type, result_type, node):
+        exponent = _small_int_exponent(op, node)
+        if exponent is not None and isinstance(result_type, t.Complex):
+            base = casts.cast(self.builder, left, left_type, result_type)
+            return arith.complex_power_small_int(self, base, exponent, result_type)
         impl = self.typed.calls.get(node)
         if impl is not None:
             return self.emit_impl(impl, [left, right], [left_type, right_type])

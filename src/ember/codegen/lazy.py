@@ -185,7 +185,8 @@ def _extent(cg, arr, ty):
 
 def assign(cg, target, target_type, value, value_type):
     """In-place `target[...] = value` with NumPy's semantics when value reads
-    memory the loop writes: such operands are copied first."""
+    memory the loop writes: the expression then goes to a temporary first.
+    The expression's loop is emitted once, into whichever destination."""
     lazy = as_lazy(cg, value, value_type)
     if not lazy.leaves:
         store_into(cg, target, target_type, lazy)
@@ -194,16 +195,23 @@ def assign(cg, target, target_type, value, value_type):
     hazard = ir.Constant(m.i1, 0)
     for leaf, leaf_type in lazy.leaves:
         hazard = bld.or_(hazard, overlaps(cg, target, target_type, leaf, leaf_type))
-    with bld.if_else(hazard, likely=False) as (copy_first, direct):
-        with copy_first:
-            temp = materialize(cg, lazy)
-            temp_type = lazy.ty.copy(layout="C", readonly=False)
-            store_into(cg, target, target_type, from_array(cg, temp, temp_type))
-            from ember.codegen import refcount
+    temp_type = target_type.copy(layout="C", readonly=False)
+    destination = cg.alloca(m.value_type(target_type))
+    bld.store(target, destination)
+    temp_slot = cg.alloca(m.value_type(temp_type))
+    bld.store(ir.Constant(m.value_type(temp_type), None), temp_slot)
+    with bld.if_then(hazard, likely=False):
+        temp = arrays.allocate(cg, temp_type, indexing.shape_of(bld, target, target_type.ndim))
+        bld.store(temp, temp_slot)
+        bld.store(temp, destination)
+    strided = target_type.copy(layout="A")
+    store_into(cg, bld.load(destination), strided, lazy)
+    with bld.if_then(hazard, likely=False):
+        temp = bld.load(temp_slot)
+        store_into(cg, target, target_type, from_array(cg, temp, temp_type))
+        from ember.codegen import refcount
 
-            refcount.decref(cg, temp, temp_type)
-        with direct:
-            store_into(cg, target, target_type, lazy)
+        refcount.decref(cg, temp, temp_type)
 
 
 def cast_element(cg, value, src, dst):

@@ -81,6 +81,7 @@ class Dispatcher:
         boundscheck = opts.get("boundscheck")
         return {"error_model": opts.get("error_model", "python"),
                 "fastmath": bool(opts.get("fastmath")),
+                "parallel": bool(opts.get("parallel")),
                 "boundscheck": config.BOUNDSCHECK if boundscheck is None else bool(boundscheck)}
 
     # ---- calling ----------------------------------------------------------------

@@ -61,11 +61,15 @@ class FunctionEmitter:
         self.builder.position_at_end(self.exit_block)
         for name, slot in self.slots.items():
             ty = self.typed.var_types[name]
-            if refcount.is_refcounted(ty):
+            if refcount.is_refcounted(ty) and self.owns(name):
                 refcount.decref(self, self.builder.load(slot), ty)
         for slot, ty in self.temp_slots:
             refcount.decref(self, self.builder.load(slot), ty)
         self.builder.ret(self.builder.load(self.status))
+
+    def owns(self, name):
+        """Whether this function's slot for `name` holds a reference it releases."""
+        return True
 
     def leave(self, status):
         self.builder.store(status, self.status)
@@ -190,6 +194,12 @@ class FunctionEmitter:
         self.builder.position_at_end(end)
 
     def stmt_For(self, s):
+        plan = self.typed.parallel_loops.get(s)
+        if plan is not None:
+            from ember.codegen import parallel
+
+            parallel.emit_parallel_for(self, s, plan)
+            return
         loops.emit_for(self, s)
 
     def stmt_Break(self, s):

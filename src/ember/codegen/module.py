@@ -9,6 +9,7 @@ from llvmlite import ir
 from ember.codegen import models as m
 from ember.codegen.function import FunctionEmitter
 from ember.passes.boundscheck import remove_redundant_checks
+from ember.passes.parallel import plan_parallel_loops
 from ember.passes.virtual_arrays import find_virtual_arrays
 
 _names = itertools.count()
@@ -33,6 +34,7 @@ class ModuleEmitter:
             self._functions[key] = fn
             remove_redundant_checks(typed)
             find_virtual_arrays(typed)
+            plan_parallel_loops(typed, bool(options.get("parallel")))
             FunctionEmitter(self, typed, options, fn).emit()
         return fn
 

@@ -34,13 +34,16 @@ class CPUTarget:
     def _load_runtime(self):
         """JIT the memory runtime and make its functions visible to later modules."""
         from ember.codegen.module import ModuleEmitter
+        from ember.runtime import serial_pool
 
         module = ModuleEmitter("ember_nrt")
         nrt.emit_runtime(module)
+        serial_pool.emit_serial_pool(module)
         mod = self.optimize(str(module.llvm))
         self.engine.add_module(mod)
         self.engine.finalize_object()
-        addresses = {name: self.engine.get_function_address(name) for name in nrt.FUNCTIONS}
+        addresses = {name: self.engine.get_function_address(name)
+                     for name in nrt.FUNCTIONS + serial_pool.FUNCTIONS}
         for name, address in addresses.items():
             llvm.add_symbol(name, address)
         addresses.update({name: self.engine.get_global_value_address(name)

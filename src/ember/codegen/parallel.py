@@ -1,0 +1,224 @@
+"""Parallel prange loops: the body becomes a function the thread pool calls
+on chunks of the iteration space (runtime/threads.py).
+
+    i32 body(i8* env, i64 lo, i64 hi, i64 thread_id)
+
+`env` holds pointers to the enclosing function's variable slots (shared
+variables are read, and arrays written, in place), one partial result per
+thread for each reduction, one exception record per thread, and the range.
+Private variables live in the body function. After the region the partials
+are combined into the reduction variables in thread order.
+"""
+
+from llvmlite import ir
+
+from ember.codegen import arith, casts, loops
+from ember.codegen import models as m
+from ember.codegen.function import FunctionEmitter
+from ember.types import core as t
+
+POOL_FOR, POOL_THREADS = "ember_parallel_for", "ember_get_num_threads"
+_body_fnty = ir.FunctionType(m.i32, [m.i8p, m.i64, m.i64, m.i64])
+
+
+def emit_parallel_for(cg, loop, plan):
+    bld = cg.builder
+    start, stop, step = _range(cg, loop)
+    count = loops.range_length(cg, start, stop, step)
+    threads = bld.call(_declare(cg, POOL_THREADS, ir.FunctionType(m.i64, [])), [])
+    shared = [name for name in cg.typed.var_types if name not in plan.privates
+              and name not in plan.reductions]
+    reductions = list(plan.reductions.items())
+    partials = [_partials(cg, name, op, threads) for name, op in reductions]
+    excinfos = bld.alloca(m.excinfo_type, size=threads, name="excinfos")
+    env_type = ir.LiteralStructType(
+        [cg.slots[name].type for name in shared] + [p.type for p in partials]
+        + [excinfos.type, m.i64, m.i64])
+    env = cg.alloca(env_type, "env")
+    fields = [cg.slots[name] for name in shared] + partials + [excinfos, start, step]
+    for i, value in enumerate(fields):
+        bld.store(value, bld.gep(env, [ir.Constant(m.i32, 0), ir.Constant(m.i32, i)]))
+    body = _emit_body(cg, loop, plan, shared, reductions, env_type)
+    run = _declare(cg, POOL_FOR, ir.FunctionType(m.i32, [_body_fnty.as_pointer(), m.i8p,
+                                                        m.i64]))
+    status = bld.call(run, [body, bld.bitcast(env, m.i8p), count])
+    failed = bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0))
+    with bld.if_then(failed, likely=False):
+        _copy_first_exception(cg, excinfos, threads)
+        cg.leave(status)
+        bld.position_at_end(cg.func.append_basic_block("unreachable"))
+        bld.unreachable()
+    for (name, op), partial in zip(reductions, partials):
+        _combine(cg, name, op, partial, threads)
+
+
+def _range(cg, loop):
+    bld = cg.builder
+    value = cg.expr(loop.iter)
+    return tuple(bld.extract_value(value, i) for i in range(3))
+
+
+def _declare(cg, name, fnty):
+    fn = cg.module.llvm.globals.get(name)
+    return fn if fn is not None else ir.Function(cg.module.llvm, fnty, name)
+
+
+def _identity(cg, op, ty, current):
+    """Each thread's starting partial: the identity, or the current value for
+    idempotent operators."""
+    if op in ("+", "-"):
+        return cg.constant(0, ty)
+    if op == "*":
+        return cg.constant(1, ty)
+    return current
+
+
+def _partials(cg, name, op, threads):
+    bld = cg.builder
+    ty = cg.typed.var_types[name]
+    partials = bld.alloca(m.value_type(ty), size=threads, name=f"{name}.partials")
+    start = _identity(cg, op, ty, bld.load(cg.slots[name]))
+    counter = cg.alloca(m.i64)
+    bld.store(ir.Constant(m.i64, 0), counter)
+    head, fill, end = (cg.func.append_basic_block(x) for x in ("init", "init.fill", "init.end"))
+    bld.branch(head)
+    bld.position_at_end(head)
+    k = bld.load(counter)
+    bld.cbranch(bld.icmp_signed("<", k, threads), fill, end)
+    bld.position_at_end(fill)
+    bld.store(start, bld.gep(partials, [k]))
+    bld.store(bld.add(k, ir.Constant(m.i64, 1)), counter)
+    bld.branch(head)
+    bld.position_at_end(end)
+    return partials
+
+
+def _apply(cg, op, current, value, ty):
+    if op in ("min", "max"):
+        better = arith.compare(cg, "<" if op == "min" else ">", value, current, ty)
+        return cg.builder.select(better, value, current)
+    return arith.binop(cg, "+" if op == "-" else op, current, value, ty)
+
+
+def _combine(cg, name, op, partials, threads):
+    bld = cg.builder
+    ty = cg.typed.var_types[name]
+    counter = cg.alloca(m.i64)
+    bld.store(ir.Constant(m.i64, 0), counter)
+    head, merge, end = (cg.func.append_basic_block(x) for x in ("join", "join.add", "join.end"))
+    bld.branch(head)
+    bld.position_at_end(head)
+    k = bld.load(counter)
+    bld.cbranch(bld.icmp_signed("<", k, threads), merge, end)
+    bld.position_at_end(merge)
+    slot = cg.slots[name]
+    bld.store(_apply(cg, op, bld.load(slot), bld.load(bld.gep(partials, [k])), ty), slot)
+    bld.store(bld.add(k, ir.Constant(m.i64, 1)), counter)
+    bld.branch(head)
+    bld.position_at_end(end)
+
+
+def _copy_first_exception(cg, excinfos, threads):
+    """The exception of the lowest-numbered thread that raised becomes ours."""
+    bld = cg.builder
+    counter = cg.alloca(m.i64)
+    bld.store(threads, counter)
+    head, check, end = (cg.func.append_basic_block(x) for x in ("exc", "exc.check",
+                                                                "exc.end"))
+    bld.branch(head)
+    bld.position_at_end(head)
+    k = bld.load(counter)
+    bld.cbranch(bld.icmp_signed(">", k, ir.Constant(m.i64, 0)), check, end)
+    bld.position_at_end(check)
+    index = bld.sub(k, ir.Constant(m.i64, 1))
+    record = bld.load(bld.gep(excinfos, [index]))
+    raised = bld.icmp_unsigned("!=", bld.extract_value(record, 0), ir.Constant(m.i8p, None))
+    with bld.if_then(raised):
+        bld.store(record, cg.excinfo)
+    bld.store(index, counter)
+    bld.branch(head)
+    bld.position_at_end(end)
+
+
+def _emit_body(cg, loop, plan, shared, reductions, env_type):
+    fn = ir.Function(cg.module.llvm, _body_fnty, f"{cg.func.name}.prange")
+    fn.linkage = "internal"
+    ParallelBodyEmitter(cg, fn, loop, plan, shared, reductions, env_type).emit()
+    return fn
+
+
+class ParallelBodyEmitter(FunctionEmitter):
+    """Emits the loop body over [lo, hi) as its own function."""
+
+    def __init__(self, parent, fn, loop, plan, shared, reductions, env_type):
+        super().__init__(parent.module, parent.typed, parent.options, fn)
+        self.loop, self.plan, self.shared = loop, plan, shared
+        self.reductions, self.env_type = reductions, env_type
+
+    def owns(self, name):
+        return name in self.plan.privates or name in self.plan.reductions
+
+    def emit(self):
+        env_raw, lo, hi, tid = self.func.args
+        entry = self.func.append_basic_block("entry")
+        self.alloca_builder = ir.IRBuilder(entry)
+        body = self.func.append_basic_block("body")
+        self.exit_block = self.func.append_basic_block("exit")
+        self.builder = bld = ir.IRBuilder(body)
+        env = bld.bitcast(env_raw, self.env_type.as_pointer())
+        fields = [bld.load(bld.gep(env, [ir.Constant(m.i32, 0), ir.Constant(m.i32, i)]))
+                  for i in range(len(self.env_type.elements))]
+        nshared, nred = len(self.shared), len(self.reductions)
+        self.status = self.alloca(m.i32, "status")
+        self.alloca_builder.store(ir.Constant(m.i32, 0), self.status)
+        for name, pointer in zip(self.shared, fields[:nshared]):
+            self.slots[name] = pointer
+        for name in self.plan.privates:
+            ty = self.typed.var_types[name]
+            self.slots[name] = self.alloca(m.value_type(ty), name)
+            self.alloca_builder.store(ir.Constant(m.value_type(ty), None), self.slots[name])
+        partials = fields[nshared:nshared + nred]
+        excinfos, start, step = fields[nshared + nred:]
+        self.excinfo = bld.gep(excinfos, [tid])
+        bld.store(ir.Constant(m.excinfo_type, None), self.excinfo)
+        for (name, op), partial in zip(self.reductions, partials):
+            ty = self.typed.var_types[name]
+            self.slots[name] = self.alloca(m.value_type(ty), name)
+            current = bld.load(bld.gep(partial, [tid]))
+            bld.store(_identity(self, op, ty, current), self.slots[name])
+        self._chunk_loop(lo, hi, start, step)
+        for (name, op), partial in zip(self.reductions, partials):
+            ty = self.typed.var_types[name]
+            cell = bld.gep(partial, [tid])
+            self.builder.store(_apply(self, op, self.builder.load(cell),
+                                      self.builder.load(self.slots[name]), ty), cell)
+        self.leave(ir.Constant(m.i32, 0))
+        self.emit_exit()
+        self.alloca_builder.branch(body)
+
+    def _chunk_loop(self, lo, hi, start, step):
+        bld = self.builder
+        counter = self.alloca(m.i64, "k")
+        bld.store(lo, counter)
+        head, body, latch, end = (self.func.append_basic_block(x) for x in (
+            "chunk.head", "chunk.body", "chunk.latch", "chunk.end"))
+        bld.branch(head)
+        bld.position_at_end(head)
+        k = bld.load(counter)
+        bld.cbranch(bld.icmp_signed("<", k, hi), body, end)
+        bld.position_at_end(body)
+        index = bld.add(start, bld.mul(k, step))
+        self.store_target(self.loop.target, index, t.int64)
+        self.loop_stack.append((latch, end))
+        self.block(self.loop.body)
+        self.loop_stack.pop()
+        if not self.builder.block.is_terminated:
+            self.builder.branch(latch)
+        self.builder.position_at_end(latch)
+        self.builder.store(self.builder.add(self.builder.load(counter),
+                                            ir.Constant(m.i64, 1)), counter)
+        self.builder.branch(head)
+        self.builder.position_at_end(end)
+
+
+__all__ = ["casts"]

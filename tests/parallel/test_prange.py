@@ -1,0 +1,130 @@
+"""prange under parallel=True: every result equals the serial compilation's."""
+
+import numpy as np
+import pytest
+
+import ember
+
+
+def both(func):
+    """The function compiled with and without parallel=True."""
+    return ember.njit(parallel=True)(func), ember.njit(func)
+
+
+def reductions(a):
+    total = 0.0
+    product = 1.0
+    count = 0
+    smallest = 1e300
+    largest = -1e300
+    bits = 0
+    mask = -1
+    down = 100.0
+    for i in ember.prange(a.shape[0]):
+        x = a[i]
+        total += x
+        product *= 1.0 + x / 1000.0
+        count += 1
+        smallest = min(smallest, x)
+        largest = max(largest, x)
+        bits |= i
+        mask &= ~(i & 4)
+        down -= x
+    return total, product, count, smallest, largest, bits, mask, down
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 1000])
+def test_every_reduction_kind_equals_serial(n):
+    parallel, serial = both(reductions)
+    a = np.random.RandomState(n).rand(n) * 10
+    got, want = parallel(a), serial(a)
+    assert got[2:] == want[2:]
+    assert got[0] == pytest.approx(want[0], rel=1e-12)  # sums may be reordered
+    assert got[1] == pytest.approx(want[1], rel=1e-12)
+    assert got[0] == pytest.approx(np.sum(a), rel=1e-12)
+    assert parallel.overloads[next(iter(parallel.overloads))].typed.parallel_loops
+
+
+def distinct_writes(out):
+    for i in ember.prange(out.shape[0]):
+        v = i * 3
+        out[i] = v * v + 1
+
+
+def test_distinct_element_writes_are_bit_identical():
+    parallel, serial = both(distinct_writes)
+    a, b = np.zeros(10_001), np.zeros(10_001)
+    for _ in range(20):
+        parallel(a)
+        serial(b)
+        np.testing.assert_array_equal(a, b)
+
+
+def raises(a):
+    s = 0
+    for i in ember.prange(len(a)):
+        if a[i] > 5:
+            raise ValueError("element too big")
+        s += a[i]
+    return s
+
+
+def test_exception_inside_parallel_body_reaches_caller():
+    parallel, _ = both(raises)
+    assert parallel(np.arange(5)) == 10
+    with pytest.raises(ValueError, match="element too big"):
+        parallel(np.arange(10))
+    assert parallel(np.arange(4)) == 6  # the runtime survives
+
+
+def dependent(a):
+    last = 0.0
+    for i in ember.prange(len(a)):
+        a[i] = a[i] + last  # reads the previous iteration: must stay serial
+        last = a[i]
+    return last
+
+
+def test_loop_carried_dependence_stays_serial():
+    parallel, serial = both(dependent)
+    a, b = np.arange(6.0), np.arange(6.0)
+    assert parallel(a) == serial(b)
+    np.testing.assert_array_equal(a, b)
+    assert not parallel.overloads[next(iter(parallel.overloads))].typed.parallel_loops
+
+
+def nested(n):
+    out = np.zeros((n, n))
+    for i in ember.prange(n):
+        for j in ember.prange(n):
+            out[i, j] = i * n + j
+    return out
+
+
+def test_nested_prange_outer_parallel_inner_serial():
+    parallel, serial = both(nested)
+    np.testing.assert_array_equal(parallel(7), serial(7))
+
+
+def test_prange_without_parallel_is_range():
+    @ember.njit
+    def f(n):
+        s = 0
+        for i in ember.prange(n):
+            s += i
+        return s
+    assert f(10) == 45
+
+
+def private_arrays(a):
+    total = 0.0
+    for i in ember.prange(a.shape[0]):
+        row = a[i] * 2.0
+        total += np.sum(row)
+    return total
+
+
+def test_private_array_temporaries():
+    parallel, serial = both(private_arrays)
+    a = np.random.RandomState(0).rand(50, 4)
+    assert parallel(a) == pytest.approx(serial(a), rel=1e-12)

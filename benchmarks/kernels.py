@@ -53,6 +53,16 @@ def optimizable_function(x):
     return x * x + 2 * x + 1
 
 
+# Classic: a matrix product (BLAS behind np.dot in every engine).
+def matmul(a, b):
+    return np.dot(a, b)
+
+
+def random_matrices(n: int) -> tuple:
+    rng = np.random.default_rng(SEED)
+    return rng.random((n, n)), rng.random((n, n))
+
+
 KERNELS = [
     Kernel("sum_array", 1, sum_array, lambda: (random_floats(1_000_000),), "1e6 float64"),
     Kernel("sum_squares", 3, sum_squares, lambda: (random_floats(10_000_000),), "1e7 float64"),
@@ -63,6 +73,15 @@ KERNELS = [
         lambda: (1_000_000,),
         "int",
         options={"nopython": True},
+    ),
+    Kernel(
+        "matmul",
+        0,
+        matmul,
+        lambda: random_matrices(300),
+        "300x300 float64",
+        options={"nopython": True},
+        notes="np.dot; ember calls SciPy's BLAS (EMBER_BLAS=0: compiled loops)",
     ),
 ]
 

@@ -16,12 +16,17 @@ from ember.lib import random_mt as mt
 from ember.types import core as t
 from ember.typing.registry import Impl, register
 
-# One state for the process (per-thread states come with parallel=True),
-# seeded from the OS as NumPy does when unseeded.
-_STATE = mt.new_state()
-mt.seed(*_STATE, int.from_bytes(os.urandom(4), "little"))
+# One state per thread of the pool (row 0: the calling thread, and every call
+# outside parallel regions), each seeded from the OS as NumPy does when
+# unseeded: threads draw independent streams, never racing on one state.
+MAX_THREADS = 256
+_STATE = (np.zeros((MAX_THREADS, mt.N), np.uint32), np.zeros((MAX_THREADS, 2), np.int64),
+          np.zeros((MAX_THREADS, 1), np.float64))
+for _row in range(MAX_THREADS):
+    mt.seed(*(part[_row] for part in _STATE), int.from_bytes(os.urandom(4), "little"))
 _STATE_TYPE = t.Tuple([t.Array(t.uint32, 1, "C"), t.Array(t.int64, 1, "C"),
                        t.Array(t.float64, 1, "C")])
+_TABLE_TYPES = [t.Array(x.dtype, 2, "C") for x in _STATE_TYPE.types]
 
 
 def random_state():
@@ -36,10 +41,19 @@ def type_random_state(args, kws):
         return None
 
     def emit(cg, values):
+        thread = cg.call_external("ember_get_thread_id", m.i64, [])
+        # Constant within a thread: lets LLVM keep the state's address in registers.
+        thread.callee.attributes.add("readnone")
+        thread.callee.attributes.add("nounwind")
+        thread = cg.builder.and_(thread, ir.Constant(m.i64, MAX_THREADS - 1))
         packed = ir.Constant(m.value_type(_STATE_TYPE), None)
         for i, array in enumerate(_STATE):
-            packed = cg.builder.insert_value(
-                packed, indexing.constant_array(cg, array, _STATE_TYPE.types[i]), i)
+            table = indexing.constant_array(cg, array, _TABLE_TYPES[i])
+            offset = cg.builder.mul(thread, ir.Constant(m.i64, array.strides[0]))
+            row = indexing.make_view(cg, table, offset, [ir.Constant(m.i64, array.shape[1])],
+                                     [ir.Constant(m.i64, array.strides[1])],
+                                     _STATE_TYPE.types[i])
+            packed = cg.builder.insert_value(packed, row, i)
         return packed
     return Impl(_STATE_TYPE, [], emit=emit)
 

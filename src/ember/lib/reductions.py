@@ -115,8 +115,10 @@ def _var(cg, values, dtype, result, ddof):
         bld.store(bld.fadd(bld.load(slot), square), slot)
     _loop(cg, values, visit)
     count = bld.sitofp(_size(cg, values), m.value_type(result))
-    if ddof is not None:
+    if ddof is not None:  # NumPy divides by max(n - ddof, 0)
         count = bld.fsub(count, casts.cast(bld, ddof, t.float64, result))
+        zero = ir.Constant(count.type, 0.0)
+        count = bld.select(bld.fcmp_ordered("<", count, zero), zero, count)
     return bld.fdiv(bld.load(slot), count)
 
 

@@ -12,7 +12,12 @@ import importlib
 
 _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation",
             "ember.lib.ufuncs", "ember.lib.reductions",
-            "ember.lib.manipulation", "ember.lib.random")
+            "ember.lib.manipulation", "ember.lib.random",
+            "ember.lib.statistics",
+            "ember.lib.joining",
+            "ember.lib.matrices",
+            "ember.lib.sorting",
+            "ember.lib.linalg")
 _TABLE = {}
 _loaded = False
 

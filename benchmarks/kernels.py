@@ -86,6 +86,19 @@ KERNELS = [
 ]
 
 
+def _array_kernels():
+    """The array slides (4, 5, 11, 12) and classic NumPy kernels, all @njit."""
+    import array_kernels
+
+    return [
+        Kernel(name, slide, func, array_kernels.SETUPS[name], size, options={"nopython": True})
+        for name, slide, func, size in array_kernels.KERNELS
+    ]
+
+
+KERNELS += _array_kernels()
+
+
 def kernel_named(name: str) -> Kernel:
     for kernel in KERNELS:
         if kernel.name == name:

@@ -222,3 +222,28 @@ def walrus(n):
 
 def test_named_expression():
     check(walrus, 6)
+
+
+def by_ndim(a):
+    if a.ndim == 1:
+        return a[0]
+    return a[0, 0]
+
+
+def test_branches_on_ndim_are_decided_at_compile_time():
+    import numpy as np
+
+    compiled = ember.njit(by_ndim)
+    assert compiled(np.arange(3.0)) == 0.0 and compiled(np.ones((2, 2))) == 1.0
+
+
+def tuple_slices(a):
+    t = (1, 2.5, 3)
+    return a.shape[:-1], a.shape[1:], t[::2], t[-2:]
+
+
+def test_tuple_slices_with_literal_bounds():
+    import numpy as np
+
+    a = np.zeros((2, 3, 4))
+    assert ember.njit(tuple_slices)(a) == tuple_slices(a)

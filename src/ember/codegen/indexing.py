@@ -39,7 +39,10 @@ def wrap_and_check(cg, index, length, axis, node, dim):
     if safe:
         return index
     zero = ir.Constant(m.i64, 0)
-    wrapped = bld.select(bld.icmp_signed("<", index, zero), bld.add(index, length), index)
+    if node is not None and (node, dim, "nonnegative") in cg.typed.safe_indexes:
+        wrapped = index  # no select: keeps the access pattern plain for the vectoriser
+    else:
+        wrapped = bld.select(bld.icmp_signed("<", index, zero), bld.add(index, length), index)
     if cg.boundscheck:
         in_range = bld.icmp_unsigned("<", wrapped, length)
         cg.check(in_range, IndexError,
@@ -234,6 +237,15 @@ def slice_bounds(cg, item, length):
 
 
 def tuple_getitem(cg, value, value_type, e):
+    from ember.typing.ops import constant_slice
+
+    window = constant_slice(e.index)
+    if window is not None:  # t[1:], t[:-1]: a shorter tuple
+        positions = range(len(value_type))[window]
+        out = ir.Constant(m.value_type(cg.types[e]), None)
+        for i, k in enumerate(positions):
+            out = cg.builder.insert_value(out, cg.builder.extract_value(value, k), i)
+        return out
     index = e.index
     const = None
     if isinstance(index, n.Const):

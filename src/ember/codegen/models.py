@@ -19,7 +19,7 @@ void = ir.VoidType()
 # Exception raised by compiled code, handed to the entry wrapper: the
 # exception class (a PyObject*), a printf-style message and up to three
 # integer values it formats (PyErr_Format).
-EXC_ARGS = 3
+EXC_ARGS = 6
 excinfo_type = ir.LiteralStructType([i8p, i8p] + [i64] * EXC_ARGS)
 
 ARRAY_MEMINFO, ARRAY_PARENT, ARRAY_DATA, ARRAY_SHAPE, ARRAY_STRIDES = range(5)

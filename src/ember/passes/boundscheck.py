@@ -20,8 +20,12 @@ def remove_redundant_checks(typed):
 
 
 def _prune_loop(typed, loop, assigned):
+    if not isinstance(loop.target, n.Var):
+        return
+    if _nonnegative_range(loop.iter) and not _assigned_in(loop.body, loop.target.name):
+        _mark_nonnegative(typed, loop)
     bound = _range_bound(loop.iter)
-    if bound is None or not isinstance(loop.target, n.Var):
+    if bound is None:
         return
     array_name, axis = bound
     index_name = loop.target.name
@@ -35,6 +39,34 @@ def _prune_loop(typed, loop, assigned):
                 if (axis < len(parts) and isinstance(parts[axis], n.Var)
                         and parts[axis].name == index_name):
                     typed.safe_indexes.add((node, axis))
+
+
+def _nonnegative_range(iter_node):
+    """range(stop), or range(start, stop[, step]) with a literal start >= 0 and a
+    literal positive step: the loop variable is never negative."""
+    if not (isinstance(iter_node, n.Call) and isinstance(iter_node.func, n.Global)
+            and iter_node.func.value is range and not iter_node.kwargs):
+        return False
+    args = iter_node.args
+    if len(args) == 1:
+        return True
+    start_ok = isinstance(args[0], n.Const) and isinstance(args[0].value, int) and \
+        args[0].value >= 0
+    step_ok = len(args) == 2 or isinstance(args[2], n.Const) and isinstance(
+        args[2].value, int) and args[2].value > 0
+    return start_ok and step_ok
+
+
+def _mark_nonnegative(typed, loop):
+    """Indexes by the loop variable need no negative-index wrap (checks stay)."""
+    name = loop.target.name
+    for stmt in n.walk(loop.body):
+        for node in _expressions(stmt):
+            if isinstance(node, n.Index):
+                parts = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
+                for axis, part in enumerate(parts):
+                    if isinstance(part, n.Var) and part.name == name:
+                        typed.safe_indexes.add((node, axis, "nonnegative"))
 
 
 def _range_bound(iter_node):

@@ -8,6 +8,7 @@ the next pass; anything unknown after the fixed point is an error.
 """
 
 import inspect
+import operator
 import threading
 
 from ember.errors import EmberError, InternalError, TypingError
@@ -19,6 +20,9 @@ from ember.typing.registry import lookup
 from ember.typing.unify import unify
 
 _MAX_PASSES = 50
+_UNKNOWN = object()
+_COMPARISONS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                ">": operator.gt, ">=": operator.ge}
 _cache = {}
 _in_progress = {}
 _lock = threading.RLock()
@@ -129,6 +133,16 @@ class _Typer:
             if ops.terminates([stmt], self.static_branches):
                 break  # what follows is unreachable: neither typed nor emitted
 
+    def known_value(self, e):
+        """The value of `e` when types alone fix it: literals and `a.ndim`."""
+        if isinstance(e, n.Const) and isinstance(e.value, (int, float)):
+            return e.value
+        if isinstance(e, n.Attr) and e.attr == "ndim":
+            ty = self.expr(e.value)
+            if isinstance(ty, t.Array):
+                return ty.ndim
+        return _UNKNOWN
+
     def stmt_Assign(self, s):
         self.assign(s.target, self.expr(s.value), s)
 
@@ -162,9 +176,15 @@ class _Typer:
             self.block(s.body if known else s.orelse)
 
     def static_truth(self, test):
-        """True/False for a test decided by types alone (`x is None`), else None."""
+        """True/False for a test decided by types alone (`x is None`, `a.ndim == 2`,
+        literal conditions), else None: only the live branch is typed and emitted."""
         if isinstance(test, n.Const) and isinstance(test.value, bool):
             return test.value
+        if isinstance(test, n.Compare) and test.op in _COMPARISONS:
+            left, right = self.known_value(test.left), self.known_value(test.right)
+            if left is not _UNKNOWN and right is not _UNKNOWN:
+                self.expr(test.left), self.expr(test.right)
+                return bool(_COMPARISONS[test.op](left, right))
         if not (isinstance(test, n.Compare) and test.op in ("is", "is not")):
             return None
         sides = (test.left, test.right)

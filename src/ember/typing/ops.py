@@ -288,7 +288,28 @@ def _advanced_getitem_type(value, index, node):
                       "same shape or a 1-D integer array", node.loc)
 
 
+def constant_slice(node):
+    """A slice with literal (or omitted) bounds as a Python slice, else None."""
+    if not isinstance(node, n.SliceExpr):
+        return None
+    parts = []
+    for part in (node.start, node.stop, node.step):
+        if part is None:
+            parts.append(None)
+        elif isinstance(part, n.Const) and isinstance(part.value, int):
+            parts.append(part.value)
+        elif isinstance(part, n.UnaryOp) and part.op == "-" and isinstance(
+                part.operand, n.Const) and isinstance(part.operand.value, int):
+            parts.append(-part.operand.value)
+        else:
+            return None
+    return slice(*parts)
+
+
 def _tuple_getitem(value, index, node):
+    window = constant_slice(node.index)
+    if window is not None:
+        return t.Tuple(value.types[window])
     const = getattr(node.index, "value", None) if isinstance(node.index, n.Const) else None
     if isinstance(node.index, n.UnaryOp) and isinstance(node.index.operand, n.Const):
         const = -node.index.operand.value

@@ -178,3 +178,38 @@ def _emit_clip(cg, values, ty):
 
 
 __all__ = ["casts", "ir", "m"]
+
+
+@register(np.round, np.around, ("method", t.Array, "round"))
+def type_round(args, kws):
+    """round(a, decimals=0): half to even, as NumPy (scale, rint, unscale)"""
+    from ember.typing.registry import bind
+
+    bound = bind(args, kws, ("a", "decimals"))
+    if bound is None:
+        return None
+    types, order = bound
+    if not isinstance(types.get("decimals", t.int64), (t.Integer, t.Boolean)):
+        return None
+    if isinstance(types["a"], t.Array) and isinstance(types["a"].dtype, (t.Integer,
+                                                                          t.Boolean)):
+        return Impl(None, None, py_impl=round_integers)
+    return Impl(None, None, py_impl=round_impl)
+
+
+def round_integers(a, decimals=0):
+    # Integers are already round at decimals >= 0 (NumPy returns a copy).
+    if decimals >= 0:
+        return a.copy()
+    scale = 10 ** -decimals
+    return (np.rint(a / scale) * scale).astype(a.dtype)
+
+
+def round_impl(a, decimals=0):
+    if decimals == 0:
+        return np.rint(a)
+    if decimals > 0:
+        scale = 10.0 ** decimals
+        return np.rint(a * scale) / scale
+    scale = 10.0 ** -decimals
+    return np.rint(a / scale) * scale

@@ -15,6 +15,8 @@ from ember.codegen import arrays, casts, indexing
 from ember.codegen import models as m
 from ember.types import core as t
 
+_exact = [False]  # while emitting a loop where no operand is broadcast (see loop)
+
 
 class Lazy:
     """An array-valued expression: type, shape (i64 values), element(indices)."""
@@ -37,7 +39,9 @@ def from_array(cg, value, ty):
 
     def element(indices):
         indices = indices[len(indices) - ty.ndim:]
-        if contiguous:
+        if _exact[0]:  # no dimension of size 1 is broadcast: plain indexing
+            ptr = indexing.raw_element_pointer(cg, value, ty, indices)
+        elif contiguous:
             # Unit inner stride known at compile time: the loop can vectorise.
             mapped = [bld.select(bld.icmp_signed("==", s, one), zero, i)
                       for s, i in zip(shape, indices)]
@@ -99,8 +103,7 @@ def combine(cg, result_type, operands, compute):
         values = []
         for op in operands:
             own = indices[ndim - len(op.shape):]
-            if op.leaves and len(op.leaves) == 1 and op.leaves[0][1].ndim == len(op.shape) \
-                    and op.element.__name__ == "element" and _is_leaf(op):
+            if _exact[0] or _is_leaf(op):
                 values.append(op.element(own))  # leaves broadcast through strides
             else:
                 own = [bld.select(bld.icmp_signed("==", s, one), zero, i)
@@ -141,12 +144,38 @@ def store_into(cg, target, target_type, lazy):
     source_type = element_type(lazy.ty)
 
     def body(indices):
-        own = [bld.select(bld.icmp_signed("==", s, one), zero, i)
-               for s, i in zip(lazy.shape, indices[offset:])]
-        value = lazy.element(own) if not _is_leaf(lazy) else lazy.element(indices[offset:])
+        own = indices[offset:]
+        if not (_exact[0] or _is_leaf(lazy)):
+            own = [bld.select(bld.icmp_signed("==", s, one), zero, i)
+                   for s, i in zip(lazy.shape, own)]
+        value = lazy.element(own)
         ptr = arrays.element_pointer(cg, target, target_type, indices)
         indexing.store_element(bld, ptr, value, source_type, target_type.dtype)
-    arrays.nested_loop(cg, shape, body)
+    loop(cg, lazy, shape, body)
+
+
+def loop(cg, lazy, shape, body):
+    """Loops over `shape` computing lazy's elements, in two versions: one for
+    when no operand is broadcast along a size-1 dimension (plain indexing, so
+    contiguous loops vectorise) and the general one."""
+    bld = cg.builder
+    if not lazy.leaves:
+        arrays.nested_loop(cg, shape, body)
+        return
+    exact = ir.Constant(m.i1, 1)
+    for leaf, leaf_type in lazy.leaves:
+        sizes = indexing.shape_of(bld, leaf, leaf_type.ndim)
+        for size, full in zip(sizes, shape[len(shape) - leaf_type.ndim:]):
+            exact = bld.and_(exact, bld.icmp_signed("==", size, full))
+    with bld.if_else(exact, likely=True) as (plain, general):
+        with plain:
+            _exact[0] = True
+            try:
+                arrays.nested_loop(cg, shape, body)
+            finally:
+                _exact[0] = False
+        with general:
+            arrays.nested_loop(cg, shape, body)
 
 
 def overlaps(cg, a, a_type, b, b_type):

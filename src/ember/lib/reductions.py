@@ -6,7 +6,7 @@ Reductions along an axis are not supported yet."""
 import numpy as np
 from llvmlite import ir
 
-from ember.codegen import arith, arrays, casts, lazy
+from ember.codegen import arith, casts, lazy
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.registry import Impl, bind, register
@@ -58,7 +58,7 @@ def _typer(kind):
 
 
 def _loop(cg, values, visit):
-    arrays.nested_loop(cg, values.shape, lambda idx: visit(values.element(idx), idx))
+    lazy.loop(cg, values, values.shape, lambda idx: visit(values.element(idx), idx))
 
 
 def _size(cg, values):

@@ -50,6 +50,7 @@ PTHREAD_COND_INITIALIZER on glibc and musl.
 
 import ctypes
 import os
+import platform
 
 from llvmlite import ir
 
@@ -68,12 +69,18 @@ FUNCTIONS = (PARALLEL_FOR, SET_NUM_THREADS, GET_NUM_THREADS, GET_THREAD_ID, CONF
 MAX_THREADS = 1024  # the most threads one region can use (ids 0..MAX_THREADS-1)
 CHUNKS_PER_THREAD = 8
 SYNC_BYTES = 64  # room for any pthread_mutex_t / pthread_cond_t we may meet
+# Before sleeping on a condition, a thread polls for a while (the cycle
+# counter's ticks, ~40 us; or SPIN_LIMIT polls where it has none): regions in
+# a loop then find the workers awake, and a short region's end needs no wake-up.
+SPIN_CYCLES = 100_000
+SPIN_LIMIT = 100_000
 
 body_type = ir.FunctionType(m.i32, [m.i8p, m.i64, m.i64, m.i64])
 parallel_for_type = ir.FunctionType(m.i32, [body_type.as_pointer(), m.i8p, m.i64])
 
 _sync = ir.ArrayType(m.i8, SYNC_BYTES)
 _worker_type = ir.FunctionType(m.i8p, [m.i8p])
+_OWN_LINE = ("gen", "joined", "next", "status")
 _ZERO, _ONE = ir.Constant(m.i64, 0), ir.Constant(m.i64, 1)
 _NULL = ir.Constant(m.i8p, None)
 
@@ -102,6 +109,7 @@ class _PoolEmitter:
             i32p, ir.FunctionType(m.void, [m.i8p]).as_pointer()])
         self.getspecific = self._declare("pthread_getspecific", m.i8p, [m.i32])
         self.setspecific = self._declare("pthread_setspecific", m.i32, [m.i32, m.i8p])
+        self.cycles = self._declare("llvm.readcyclecounter", m.i64, [])
 
         g = self._global
         # Locks and conditions. `region` serialises regions; `state` guards the
@@ -121,7 +129,7 @@ class _PoolEmitter:
         self.job_n, self.job_chunk = g("job_n", m.i64), g("job_chunk", m.i64)
         self.job_threads, self.job_count = g("job_threads", m.i64), g("job_count", m.i64)
         self.closed, self.joined = g("closed", m.i64), g("joined", m.i64)
-        # Touched by every chunk: a cache line each.
+        # Polled by spinning threads or touched by every chunk: a cache line each.
         self.next, self.status = g("next", m.i64), g("status", m.i32)
 
     # -- helpers -------------------------------------------------------------
@@ -136,7 +144,7 @@ class _PoolEmitter:
         glob = ir.GlobalVariable(self.llvm, ty, f"ember_threads.{name}")
         glob.linkage = "internal"
         glob.initializer = ir.Constant(ty, init) if init is not None else ir.Constant(ty, None)
-        glob.align = 64 if isinstance(ty, ir.ArrayType) or name in ("next", "status") else 8
+        glob.align = 64 if isinstance(ty, ir.ArrayType) or name in _OWN_LINE else 8
         return glob
 
     def _function(self, name, ret, args, internal=False):
@@ -160,6 +168,34 @@ class _PoolEmitter:
 
     def _set_key(self, bld, key, value):
         bld.call(self.setspecific, [bld.load(key), bld.inttoptr(value, m.i8p)])
+
+    def _spin(self, bld, done):
+        """Poll `done(bld)` (an i1) until true or the spin budget is spent."""
+        fn = bld.function
+        pre = bld.block
+        loop, check, pause, out = (fn.append_basic_block(f"spin.{x}")
+                                   for x in ("loop", "check", "pause", "out"))
+        start = bld.call(self.cycles, [])
+        bld.branch(loop)
+        bld.position_at_end(loop)
+        count = bld.phi(m.i64)
+        count.add_incoming(_ZERO, pre)
+        bld.cbranch(done(bld), out, check)
+        bld.position_at_end(check)
+        spent = bld.or_(bld.icmp_unsigned(">", bld.sub(bld.call(self.cycles, []), start),
+                                          _i64(SPIN_CYCLES)),
+                        bld.icmp_unsigned(">=", count, _i64(SPIN_LIMIT)))
+        bld.cbranch(spent, out, pause)
+        bld.position_at_end(pause)
+        arch = platform.machine().lower()
+        if arch in ("x86_64", "amd64", "i686"):
+            bld.call(self._declare("llvm.x86.sse2.pause", m.void, []), [])
+        elif arch in ("aarch64", "arm64"):  # the YIELD hint
+            bld.call(self._declare("llvm.aarch64.hint", m.void, [m.i32]),
+                     [ir.Constant(m.i32, 1)])
+        count.add_incoming(bld.add(count, _ONE), pause)
+        bld.branch(loop)
+        bld.position_at_end(out)
 
     def _clamp(self, bld, value):
         low = bld.select(bld.icmp_signed("<", value, _ONE), _ONE, value)
@@ -250,20 +286,34 @@ class _PoolEmitter:
 
     def _emit_worker(self):
         """A worker's life: sleep until a new generation, join it unless it is
-        closed or needs fewer threads, run chunks, report, sleep again."""
+        closed or needs fewer threads, run chunks, report, sleep again. After
+        each new generation it polls a while before it sleeps."""
         fn, bld = self._function("ember_threads.worker", m.i8p, [m.i8p], internal=True)
         wid = bld.ptrtoint(fn.args[0], m.i64)
         self._set_key(bld, self.key_tid, bld.add(wid, _ONE))
-        seen = bld.alloca(m.i64)
+        seen, spun = bld.alloca(m.i64), bld.alloca(m.i1)
         bld.store(bld.load(bld.gep(self.start_gen, [_ZERO, wid])), seen)
+        bld.store(ir.Constant(m.i1, 0), spun)
         self._lock(bld, self.state)
-        wait, sleep, check, join = (fn.append_basic_block(x)
-                                    for x in ("wait", "sleep", "check", "join"))
+        wait, idle, spin, sleep, check, join = (
+            fn.append_basic_block(x) for x in ("wait", "idle", "spin", "sleep", "check", "join"))
         bld.branch(wait)
 
         bld.position_at_end(wait)  # holding `state`
         gen = bld.load_atomic(self.gen, "monotonic", 8)
-        bld.cbranch(bld.icmp_unsigned("==", gen, bld.load(seen)), sleep, check)
+        bld.cbranch(bld.icmp_unsigned("==", gen, bld.load(seen)), idle, check)
+
+        bld.position_at_end(idle)
+        bld.cbranch(bld.load(spun), sleep, spin)
+
+        bld.position_at_end(spin)
+        bld.store(ir.Constant(m.i1, 1), spun)
+        self._unlock(bld, self.state)
+        old = bld.load(seen)
+        self._spin(bld, lambda b: b.icmp_unsigned(
+            "!=", b.load_atomic(self.gen, "monotonic", 8), old))
+        self._lock(bld, self.state)
+        bld.branch(wait)
 
         bld.position_at_end(sleep)
         bld.call(self.cond_wait, [self._ptr(bld, self.work_cv), self._ptr(bld, self.state)])
@@ -271,12 +321,13 @@ class _PoolEmitter:
 
         bld.position_at_end(check)
         bld.store(gen, seen)
+        bld.store(ir.Constant(m.i1, 0), spun)
         skip = bld.or_(bld.icmp_unsigned("!=", bld.load(self.closed), _ZERO),
                        bld.icmp_signed(">=", wid, bld.load(self.job_threads)))
         bld.cbranch(skip, wait, join)
 
         bld.position_at_end(join)
-        bld.store(bld.add(bld.load(self.joined), _ONE), self.joined)
+        bld.store_atomic(bld.add(bld.load(self.joined), _ONE), self.joined, "monotonic", 8)
         body, env = bld.load(self.job_body), bld.load(self.job_env)
         n, chunk, count = bld.load(self.job_n), bld.load(self.job_chunk), bld.load(self.job_count)
         self._unlock(bld, self.state)
@@ -284,7 +335,7 @@ class _PoolEmitter:
         bld.call(self.run_chunks, [wid, body, env, n, chunk])
         self._lock(bld, self.state)
         left = bld.sub(bld.load(self.joined), _ONE)
-        bld.store(left, self.joined)
+        bld.store_atomic(left, self.joined, "monotonic", 8)
         with bld.if_then(bld.icmp_unsigned("==", left, _ZERO)):
             bld.call(self.cond_signal, [self._ptr(bld, self.done_cv)])
         bld.branch(wait)
@@ -340,8 +391,7 @@ class _PoolEmitter:
         self._lock(bld, self.state)  # publish the job
         for glob, value in ((self.job_body, body), (self.job_env, env), (self.job_n, n),
                             (self.job_chunk, chunk), (self.job_threads, threads),
-                            (self.job_count, count), (self.closed, _ZERO),
-                            (self.joined, _ZERO)):
+                            (self.job_count, count), (self.closed, _ZERO)):
             bld.store(value, glob)
         bld.store_atomic(_ZERO, self.next, "monotonic", 8)
         bld.store_atomic(ir.Constant(m.i32, 0), self.status, "monotonic", 4)
@@ -356,6 +406,11 @@ class _PoolEmitter:
         self._lock(bld, self.state)  # close the job, wait for the workers that joined
         bld.store(_ONE, self.closed)
         wait, sleep, finish = (fn.append_basic_block(x) for x in ("wait", "sleep", "finish"))
+        with bld.if_then(bld.icmp_unsigned("!=", bld.load(self.joined), _ZERO)):
+            self._unlock(bld, self.state)
+            self._spin(bld, lambda b: b.icmp_unsigned(
+                "==", b.load_atomic(self.joined, "monotonic", 8), _ZERO))
+            self._lock(bld, self.state)
         bld.branch(wait)
         bld.position_at_end(wait)
         bld.cbranch(bld.icmp_unsigned("==", bld.load(self.joined), _ZERO), finish, sleep)

@@ -255,10 +255,38 @@ def getitem_type(value, index, node):
     ndim = value.ndim - ints + news
     if ndim == 0:
         return value.dtype
-    layout = "A"
-    if value.layout == "C" and set(kinds) <= {"int"}:
-        layout = "C"
+    layout = "C" if value.layout == "C" and _contiguous_view(kinds, node) else "A"
     return t.Array(value.dtype, ndim, layout, value.readonly)
+
+
+def _contiguous_view(kinds, node):
+    """A view of a C array stays C-contiguous for a[i, j:k] and a[i:j, :]:
+    integers, then one slice with unit step, then whole dimensions."""
+    items = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
+    if any(k in ("newaxis", "ellipsis") for k in kinds) or len(items) != len(kinds):
+        return False
+    seen_slice = False
+    for kind, item in zip(kinds, items):
+        if kind == "int":
+            if seen_slice:
+                return False
+            continue
+        if seen_slice and not _whole(item):
+            return False
+        if not seen_slice and not _unit_step(item):
+            return False
+        seen_slice = True
+    return True
+
+
+def _whole(item):
+    return isinstance(item, n.SliceExpr) and item.start is None and item.stop is None and (
+        item.step is None)
+
+
+def _unit_step(item):
+    return isinstance(item, n.SliceExpr) and (item.step is None or (
+        isinstance(item.step, n.Const) and item.step.value == 1))
 
 
 def _index_kind(part, node):

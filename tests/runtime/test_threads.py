@@ -9,6 +9,7 @@ other test's symbol bindings change.
 
 import ctypes
 import os
+import platform
 import threading
 import time
 
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 from ember.codegen.module import ModuleEmitter
-from ember.runtime import threads
+from ember.runtime import nrt, threads
 from ember.targets.cpu.jit import cpu_target
 
 BODIES = r"""
@@ -52,16 +53,24 @@ exit:
   ret i32 0
 }
 
-; env = {i64* tids, i64* sink}: iteration i costs i+1 steps of an LCG.
+; env = {i64* tids, i64* sink, i64 falling}: iteration i costs i+1 steps of an
+; LCG, or falling-i steps when falling > 0.
 define i32 @triangle(i8* %env, i64 %start, i64 %stop, i64 %tid) {
 entry:
   %e = bitcast i8* %env to i64**
   %tids = load i64*, i64** %e
   %p1 = getelementptr i64*, i64** %e, i64 1
   %sink = load i64*, i64** %p1
+  %p2 = getelementptr i64*, i64** %e, i64 2
+  %pf = bitcast i64** %p2 to i64*
+  %falling = load i64, i64* %pf
+  %rising = icmp sle i64 %falling, 0
   br label %outer
 outer:
   %i = phi i64 [%start, %entry], [%inext, %done]
+  %back = sub i64 %falling, %i
+  %back1 = sub i64 %back, 1
+  %last = select i1 %rising, i64 %i, i64 %back1
   br label %inner
 inner:
   %j = phi i64 [0, %outer], [%jn, %inner]
@@ -69,7 +78,7 @@ inner:
   %x1 = mul i64 %x, 6364136223846793005
   %x2 = add i64 %x1, 1442695040888963407
   %jn = add i64 %j, 1
-  %c = icmp sle i64 %jn, %i
+  %c = icmp sle i64 %jn, %last
   br i1 %c, label %inner, label %done
 done:
   %a = getelementptr i64, i64* %tids, i64 %i
@@ -225,7 +234,6 @@ exit:
 }
 """
 BODY_NAMES = ("fill", "triangle", "fail", "ids", "outer", "empty_regions")
-_alive = []  # pools: their workers never exit, so their code must never be freed
 
 
 class Pool(threads.ThreadPool):
@@ -242,9 +250,8 @@ class Pool(threads.ThreadPool):
         self.engine.finalize_object()
         addresses = {name: self.engine.get_function_address(name)
                      for name in threads.FUNCTIONS}
-        super().__init__(addresses, max_threads=max_threads)
+        super().__init__(addresses, max_threads=max_threads, owner=self.engine)
         self.bodies = {name: self.engine.get_function_address(name) for name in BODY_NAMES}
-        _alive.append(self)
 
     def run(self, body, env, n):
         return self.parallel_for(self.bodies[body], ctypes.addressof(env), n)
@@ -252,6 +259,14 @@ class Pool(threads.ThreadPool):
 
 def pointers(*arrays):
     return (ctypes.c_void_p * len(arrays))(*(a.ctypes.data for a in arrays))
+
+
+def triangle(pool, n, falling=False):
+    """Run the triangular body; the thread that ran each iteration."""
+    tids, sink = np.full(n, -1, np.int64), np.zeros(n, np.int64)
+    env = (ctypes.c_int64 * 3)(tids.ctypes.data, sink.ctypes.data, n if falling else 0)
+    assert pool.run("triangle", env, n) == 0
+    return tids
 
 
 def fill(pool, n):
@@ -277,11 +292,14 @@ def test_pthread_object_sizes_fit():
     """pthread_mutex_init / pthread_cond_init clear their whole object: the
     extent they write is the size, which the pool's opaque globals must hold."""
     libc = ctypes.CDLL(None)
+    sizes = []
     for init in (libc.pthread_mutex_init, libc.pthread_cond_init):
         buf = (ctypes.c_uint8 * 256)(*([0xAB] * 256))
         assert init(buf, None) == 0
-        size = max(i for i in range(256) if buf[i] != 0xAB) + 1
-        assert 24 <= size <= threads.SYNC_BYTES, (init, size)
+        sizes.append(max(i for i in range(256) if buf[i] != 0xAB) + 1)
+    assert all(24 <= size <= threads.SYNC_BYTES for size in sizes), sizes
+    if platform.machine() == "x86_64" and platform.libc_ver()[0] == "glibc":
+        assert sizes == [40, 48]  # pthread_mutex_t, pthread_cond_t
     assert ctypes.sizeof(ctypes.c_ulong) == 8  # pthread_t, the pool's i64 handles
     assert ctypes.sizeof(ctypes.c_uint) == 4  # pthread_key_t, the pool's i32 keys
 
@@ -322,22 +340,37 @@ def test_small_and_empty_ranges(pool):
     assert pool.parallel_for(pool.bodies["fill"], None, -5) == 0  # never calls the body
 
 
-def test_triangular_loop_splits_across_both_threads(pool):
+@pytest.mark.parametrize("falling", [False, True], ids=["rising", "falling"])
+def test_triangular_loop_splits_across_both_threads(pool, falling):
     n = 6000
-    cost = np.arange(1, n + 1, dtype=np.float64)
+    cost = np.arange(1, n + 1, dtype=np.float64)[::-1 if falling else 1]
     shares = []
     for _ in range(5):  # both threads must get a fair part of the *work*
-        tids, sink = np.full(n, -1, np.int64), np.zeros(n, np.int64)
-        assert pool.run("triangle", pointers(tids, sink), n) == 0
+        tids = triangle(pool, n, falling)
         assert set(np.unique(tids)) <= {0, 1}
-        share = cost[tids == 1].sum() / cost.sum()
-        shares.append(share)
-        if 0.2 < share < 0.8:
+        shares.append(round(cost[tids == 1].sum() / cost.sum(), 3))
+        if 0.3 < shares[-1] < 0.7:
             break
-    print(f"\ntriangular loop: share of the work run by thread 1: {shares}")
+    print(f"\ntriangular loop ({'falling' if falling else 'rising'}): "
+          f"share of the work run by thread 1: {shares}")
     assert 0.1 < shares[-1] < 0.9, shares
-    # dynamic chunks: the expensive tail is not one thread's alone
-    assert len(set(tids[n // 2:].tolist())) == 2
+    heavy = tids[:n // 2] if falling else tids[n // 2:]
+    assert set(heavy.tolist()) == {0, 1}  # the expensive half is not one thread's alone
+
+
+def test_more_threads_than_cores():
+    pool = Pool(max_threads=4)
+    pool.set_num_threads(4)
+    used = set()
+    for n in (1, 2, 3, 4, 5, 100, 4000):
+        for _ in range(20):
+            status, tids, squares, counts = fill(pool, n)
+            assert status == 0 and (counts == 1).all() and (squares == np.arange(n) ** 2).all()
+            assert 0 <= tids.min() and tids.max() < min(n, 4)
+            used |= set(tids.tolist())
+    assert 0 in used and pool.workers_started() == 3
+    tids = triangle(pool, 4000)
+    assert set(tids.tolist()) <= {0, 1, 2, 3}
 
 
 def test_failing_body_returns_its_status_and_the_pool_survives(pool):
@@ -365,9 +398,7 @@ def test_set_num_threads_takes_effect(pool):
         assert status == 0 and (tids == 0).all() and (counts == 1).all()
     pool.set_num_threads(2)
     assert pool.get_num_threads() == 2
-    tids, sink = np.full(6000, -1, np.int64), np.zeros(6000, np.int64)
-    pool.run("triangle", pointers(tids, sink), 6000)
-    assert set(tids.tolist()) == {0, 1}
+    assert set(triangle(pool, 6000).tolist()) == {0, 1}
 
 
 def test_thread_ids_inside_bodies(pool):
@@ -497,3 +528,13 @@ def test_empty_region_overhead(pool):
             elapsed = (time.perf_counter() - start) / k
             lines.append(f"threads={count} n={n}: {elapsed * 1e9:.0f} ns/region")
     print("\nempty parallel region overhead: " + "; ".join(lines))
+
+
+def test_emits_beside_the_memory_runtime():
+    """The CPU target puts both runtimes in one module: no name clashes."""
+    module = ModuleEmitter("ember_nrt")
+    nrt.emit_runtime(module)
+    threads.emit_thread_pool(module)
+    mod = cpu_target().optimize(str(module.llvm))
+    defined = {f.name for f in mod.functions if not f.is_declaration}
+    assert set(threads.FUNCTIONS) <= defined and set(nrt.FUNCTIONS) <= defined

@@ -17,18 +17,23 @@ workers *and the calling thread*, and returns 0 or the first nonzero status
 a body returned (chunks not yet started are then skipped; every chunk that
 started has finished when it returns).
 
-Scheduling: dynamic. The region has P = min(num_threads, n) participants,
-thread ids 0 (the caller) to P-1 (workers, each with a fixed id); chunks of
-max(1, n // (8 P)) iterations are taken from an atomic counter, so a thread
-that finishes early takes more (a triangular loop still splits evenly, to
-within one chunk). A worker that wakes after the caller has run out of work
-does not join the region at all: a short region costs the caller one
-wake-up broadcast, never a wait for a sleeping thread.
+Scheduling: dynamic, guided. The region has P = min(num_threads, n)
+participants, thread ids 0 (the caller) to P-1 (workers, each with a fixed
+id). Each thread claims its next chunk from a shared counter (compare-and-swap):
+1/(2P) of the iterations left, at most n/(8P), at least max(1, n/(64P)).
+Threads that finish early take more, and the chunks shrink towards the end,
+so a triangular loop splits evenly whichever way its cost slopes (measured
+1.98x on 2 cores, rising or falling). A worker that wakes after the caller
+has run out of work does not join the region at all: a short region never
+waits for a sleeping thread.
 
 Threads: workers are created on first use (pthread_create), as many as the
-largest region so far needs, and never exit; between regions they sleep on a
-condition variable. With one thread, n == 1, or inside a region, the body
-runs inline on the caller with no worker involved.
+largest region so far needs, and never exit (so the JIT code holding the
+pool must never be freed). After a region a worker polls for ~40 us (so that
+regions in a loop find it awake), then sleeps on a condition variable; the
+caller likewise polls briefly before sleeping until its workers are done.
+With one thread, n == 1, or inside a region, the body runs inline on the
+caller with no worker involved.
 
 Concurrency: regions are serialised by a mutex. Two Python threads calling
 parallel functions at once both complete correctly, one region after the
@@ -67,7 +72,11 @@ FUNCTIONS = (PARALLEL_FOR, SET_NUM_THREADS, GET_NUM_THREADS, GET_THREAD_ID, CONF
              AFTER_FORK, STARTED)
 
 MAX_THREADS = 1024  # the most threads one region can use (ids 0..MAX_THREADS-1)
+# Guided chunks: a thread takes 1/(2P) of the iterations left, but at most
+# n/(CHUNKS_PER_THREAD P) (no chunk holds much of a front-loaded loop's work)
+# and at least n/(SMALLEST_CHUNK_DIVISOR P) (the atomic stays rare), and >= 1.
 CHUNKS_PER_THREAD = 8
+SMALLEST_CHUNK_DIVISOR = 64
 SYNC_BYTES = 64  # room for any pthread_mutex_t / pthread_cond_t we may meet
 # Before sleeping on a condition, a thread polls for a while (the cycle
 # counter's ticks, ~40 us; or SPIN_LIMIT polls where it has none): regions in
@@ -126,7 +135,7 @@ class _PoolEmitter:
         self.gen = g("gen", m.i64)
         self.job_body = g("job_body", body_type.as_pointer())
         self.job_env = g("job_env", m.i8p)
-        self.job_n, self.job_chunk = g("job_n", m.i64), g("job_chunk", m.i64)
+        self.job_n = g("job_n", m.i64)
         self.job_threads, self.job_count = g("job_threads", m.i64), g("job_count", m.i64)
         self.closed, self.joined = g("closed", m.i64), g("joined", m.i64)
         # Polled by spinning threads or touched by every chunk: a cache line each.
@@ -261,21 +270,41 @@ class _PoolEmitter:
         bld.ret(bld.select(bld.icmp_unsigned("==", tid, _ZERO), _ZERO, bld.sub(tid, _ONE)))
 
     def _emit_run_chunks(self):
-        """Take chunks from the shared counter until none is left or a body failed."""
+        """Claim chunks [start, stop) from the shared counter (compare-and-swap)
+        until none is left or a body failed, and run them."""
         fn, bld = self._function("ember_threads.run_chunks", m.void,
                                  [m.i64, body_type.as_pointer(), m.i8p, m.i64, m.i64],
                                  internal=True)
-        tid, body, env, n, chunk = fn.args
-        loop, work, done = (fn.append_basic_block(x) for x in ("loop", "work", "done"))
+        tid, body, env, n, threads = fn.args
+
+        def at_least_one(value):
+            return bld.select(bld.icmp_signed("<", value, _ONE), _ONE, value)
+
+        largest = at_least_one(bld.sdiv(n, bld.mul(threads, _i64(CHUNKS_PER_THREAD))))
+        smallest = at_least_one(bld.sdiv(n, bld.mul(threads, _i64(SMALLEST_CHUNK_DIVISOR))))
+        loop, claim, work, done = (fn.append_basic_block(x)
+                                   for x in ("loop", "claim", "work", "done"))
         bld.branch(loop)
         bld.position_at_end(loop)
         failed = bld.icmp_unsigned("!=", bld.load_atomic(self.status, "monotonic", 4),
                                    ir.Constant(m.i32, 0))
-        start = bld.atomic_rmw("add", self.next, chunk, "monotonic")
-        bld.cbranch(bld.or_(failed, bld.icmp_signed(">=", start, n)), done, work)
+        first = bld.load_atomic(self.next, "monotonic", 8)
+        bld.cbranch(failed, done, claim)
+        bld.position_at_end(claim)
+        start = bld.phi(m.i64)
+        start.add_incoming(first, loop)
+        with bld.if_then(bld.icmp_signed(">=", start, n), likely=False):
+            bld.branch(done)
+        left = bld.sub(n, start)
+        take = bld.sdiv(left, bld.mul(threads, _i64(2)))
+        take = bld.select(bld.icmp_signed("<", take, smallest), smallest, take)
+        take = bld.select(bld.icmp_signed(">", take, largest), largest, take)
+        take = bld.select(bld.icmp_signed(">", take, left), left, take)
+        stop = bld.add(start, take)
+        pair = bld.cmpxchg(self.next, start, stop, "monotonic", "monotonic")
+        start.add_incoming(bld.extract_value(pair, 0), bld.block)
+        bld.cbranch(bld.extract_value(pair, 1), work, claim)
         bld.position_at_end(work)
-        whole = bld.icmp_signed(">", bld.sub(n, start), chunk)
-        stop = bld.select(whole, bld.add(start, chunk), n)
         status = bld.call(body, [env, start, stop, tid])
         with bld.if_then(bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0)), likely=False):
             bld.cmpxchg(self.status, ir.Constant(m.i32, 0), status, "acq_rel", "monotonic")
@@ -329,10 +358,11 @@ class _PoolEmitter:
         bld.position_at_end(join)
         bld.store_atomic(bld.add(bld.load(self.joined), _ONE), self.joined, "monotonic", 8)
         body, env = bld.load(self.job_body), bld.load(self.job_env)
-        n, chunk, count = bld.load(self.job_n), bld.load(self.job_chunk), bld.load(self.job_count)
+        n, threads = bld.load(self.job_n), bld.load(self.job_threads)
+        count = bld.load(self.job_count)
         self._unlock(bld, self.state)
         self._set_key(bld, self.key_count, count)
-        bld.call(self.run_chunks, [wid, body, env, n, chunk])
+        bld.call(self.run_chunks, [wid, body, env, n, threads])
         self._lock(bld, self.state)
         left = bld.sub(bld.load(self.joined), _ONE)
         bld.store_atomic(left, self.joined, "monotonic", 8)
@@ -385,12 +415,10 @@ class _PoolEmitter:
             self._unlock(bld, self.region)
             bld.ret(bld.call(body, [env, _ZERO, n, _ZERO]))
         threads = bld.add(workers, _ONE)
-        chunk = bld.sdiv(n, bld.mul(threads, _i64(CHUNKS_PER_THREAD)))
-        chunk = bld.select(bld.icmp_signed("<", chunk, _ONE), _ONE, chunk)
 
         self._lock(bld, self.state)  # publish the job
         for glob, value in ((self.job_body, body), (self.job_env, env), (self.job_n, n),
-                            (self.job_chunk, chunk), (self.job_threads, threads),
+                            (self.job_threads, threads),
                             (self.job_count, count), (self.closed, _ZERO)):
             bld.store(value, glob)
         bld.store_atomic(_ZERO, self.next, "monotonic", 8)
@@ -400,7 +428,7 @@ class _PoolEmitter:
         self._unlock(bld, self.state)
 
         self._set_key(bld, self.key_tid, _ONE)  # thread 0, and nested regions run inline
-        bld.call(self.run_chunks, [_ZERO, body, env, n, chunk])
+        bld.call(self.run_chunks, [_ZERO, body, env, n, threads])
         self._set_key(bld, self.key_tid, _ZERO)
 
         self._lock(bld, self.state)  # close the job, wait for the workers that joined
@@ -458,9 +486,15 @@ NUM_THREADS = _configured_threads(os.environ)
 
 
 class ThreadPool:
-    """The JIT-compiled pool, called through ctypes (which releases the GIL)."""
+    """The JIT-compiled pool, called through ctypes (which releases the GIL).
 
-    def __init__(self, addresses, max_threads=None):
+    `owner` is what keeps the pool's machine code mapped (the execution
+    engine): it is made immortal, because workers never exit and one may be
+    polling inside that code when the interpreter shuts down."""
+
+    def __init__(self, addresses, max_threads=None, owner=None):
+        if owner is not None:
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(owner))
         self.addresses = addresses
         self.max_threads = NUM_THREADS if max_threads is None else max_threads
         i64, void = ctypes.c_int64, None
@@ -499,9 +533,10 @@ def _check_count(n, limit):
 _pool = []  # the ThreadPool, once the CPU target has JIT-compiled it
 
 
-def loaded(addresses):
-    """Called by the CPU target with the addresses of FUNCTIONS once JIT-compiled."""
-    pool = ThreadPool(addresses)
+def loaded(addresses, owner=None):
+    """Called by the CPU target with the addresses of FUNCTIONS once JIT-compiled
+    (and the engine that holds them)."""
+    pool = ThreadPool(addresses, owner=owner)
     if not _pool:
         os.register_at_fork(after_in_child=lambda: _pool[0].after_fork())
     _pool[:] = [pool]

@@ -4,7 +4,7 @@
 everything heavy (LLVM, the library) loads on the first compilation.
 """
 
-from ember import errors, types
+from ember import config, errors, types
 from ember.decorators import jit, njit
 from ember.types.typeof import typeof
 
@@ -12,8 +12,33 @@ __version__ = "0.1.0"
 
 
 def prange(*args):
-    """`range` that parallel=True may split across threads (serial for now)."""
+    """`range` that parallel=True splits across threads; `range` everywhere else."""
     return range(*args)
 
 
-__all__ = ["errors", "jit", "njit", "prange", "typeof", "types"]
+def _pool():
+    from ember.runtime import threads
+    from ember.targets.cpu.jit import cpu_target
+
+    cpu_target()  # JIT-compiles the runtime, thread pool included
+    return threads
+
+
+def set_num_threads(n):
+    """Use `n` threads (1 <= n <= config.NUM_THREADS) in the parallel regions
+    this Python thread starts."""
+    _pool().set_num_threads(n)
+
+
+def get_num_threads():
+    """The number of threads parallel regions started by this thread use."""
+    return _pool().get_num_threads()
+
+
+def get_thread_id():
+    """The pool thread running this code: 0 outside parallel regions."""
+    return _pool().get_thread_id()
+
+
+__all__ = ["config", "errors", "get_num_threads", "get_thread_id", "jit", "njit", "prange",
+           "set_num_threads", "typeof", "types"]

@@ -27,3 +27,26 @@ BOUNDSCHECK = _flag("BOUNDSCHECK", default=True)
 DUMP = _list("DUMP")
 # LLVM optimisation level for the host CPU.
 OPT = int(os.environ.get("EMBER_OPT", os.environ.get("NUMBA_OPT", "3")))
+
+
+def _thread_count(environ, limit=1024):
+    """The default (and largest) thread count: EMBER_NUM_THREADS, then
+    NUMBA_NUM_THREADS, then the number of CPUs."""
+    for key in ("EMBER_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        value = environ.get(key, "").strip()
+        if value:
+            try:
+                count = int(value)
+            except ValueError:
+                raise ValueError(f"{key}={value!r} is not an integer") from None
+            if not 1 <= count <= limit:
+                raise ValueError(f"{key}={count} must be between 1 and {limit}")
+            return count
+    return max(1, min(os.cpu_count() or 1, limit))
+
+
+# Threads of the parallel=True pool (the largest count set_num_threads accepts).
+NUM_THREADS = _thread_count(os.environ)
+NUMBA_NUM_THREADS = NUM_THREADS  # the name Numba programs read
+# BLAS through scipy's function pointers for dot/matmul; EMBER_BLAS=0 uses compiled loops.
+USE_BLAS = os.environ.get("EMBER_BLAS", "1").strip().lower() not in ("0", "false", "no", "off")

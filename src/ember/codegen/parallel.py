@@ -26,11 +26,16 @@ def emit_parallel_for(cg, loop, plan):
     start, stop, step = _range(cg, loop)
     count = loops.range_length(cg, start, stop, step)
     threads = bld.call(_declare(cg, POOL_THREADS, ir.FunctionType(m.i64, [])), [])
+    # The per-thread arrays are sized at run time: released after the region,
+    # so that a region inside a loop does not grow the stack.
+    stack = bld.call(_declare(cg, "llvm.stacksave", ir.FunctionType(m.i8p, [])), [])
     shared = [name for name in cg.typed.var_types if name not in plan.privates
               and name not in plan.reductions]
     reductions = list(plan.reductions.items())
     partials = [_partials(cg, name, op, threads) for name, op in reductions]
     excinfos = bld.alloca(m.excinfo_type, size=threads, name="excinfos")
+    # Zeroed here, not by the bodies: a thread that claims no chunk leaves its record empty.
+    _fill(cg, excinfos, threads, ir.Constant(m.excinfo_type, None))
     env_type = ir.LiteralStructType(
         [cg.slots[name].type for name in shared] + [p.type for p in partials]
         + [excinfos.type, m.i64, m.i64])
@@ -50,6 +55,8 @@ def emit_parallel_for(cg, loop, plan):
         bld.unreachable()
     for (name, op), partial in zip(reductions, partials):
         _combine(cg, name, op, partial, threads)
+    bld.call(_declare(cg, "llvm.stackrestore", ir.FunctionType(ir.VoidType(), [m.i8p])),
+             [stack])
 
 
 def _range(cg, loop):
@@ -74,23 +81,37 @@ def _identity(cg, op, ty, current):
 
 
 def _partials(cg, name, op, threads):
-    bld = cg.builder
     ty = cg.typed.var_types[name]
-    partials = bld.alloca(m.value_type(ty), size=threads, name=f"{name}.partials")
-    start = _identity(cg, op, ty, bld.load(cg.slots[name]))
+    partials = cg.builder.alloca(m.value_type(ty), size=threads, name=f"{name}.partials")
+    _fill(cg, partials, threads, _identity(cg, op, ty, cg.builder.load(cg.slots[name])))
+    return partials
+
+
+def _fill(cg, array, count, value):
+    """array[0:count] = value"""
+    _for_each_thread(cg, count, lambda k: cg.builder.store(value, cg.builder.gep(array, [k])))
+
+
+def _for_each_thread(cg, threads, visit, reverse=False):
+    """Emit `visit(k)` for k in range(threads) (descending when `reverse`)."""
+    bld = cg.builder
     counter = cg.alloca(m.i64)
-    bld.store(ir.Constant(m.i64, 0), counter)
-    head, fill, end = (cg.func.append_basic_block(x) for x in ("init", "init.fill", "init.end"))
+    one = ir.Constant(m.i64, 1)
+    bld.store(threads if reverse else ir.Constant(m.i64, 0), counter)
+    head, body, end = (cg.func.append_basic_block(x) for x in ("threads", "threads.each",
+                                                               "threads.end"))
     bld.branch(head)
     bld.position_at_end(head)
     k = bld.load(counter)
-    bld.cbranch(bld.icmp_signed("<", k, threads), fill, end)
-    bld.position_at_end(fill)
-    bld.store(start, bld.gep(partials, [k]))
-    bld.store(bld.add(k, ir.Constant(m.i64, 1)), counter)
+    more = (bld.icmp_signed(">", k, ir.Constant(m.i64, 0)) if reverse
+            else bld.icmp_signed("<", k, threads))
+    bld.cbranch(more, body, end)
+    bld.position_at_end(body)
+    index = bld.sub(k, one) if reverse else k
+    visit(index)
+    bld.store(index if reverse else bld.add(k, one), counter)
     bld.branch(head)
     bld.position_at_end(end)
-    return partials
 
 
 def _apply(cg, op, current, value, ty):
@@ -102,42 +123,23 @@ def _apply(cg, op, current, value, ty):
 
 def _combine(cg, name, op, partials, threads):
     bld = cg.builder
-    ty = cg.typed.var_types[name]
-    counter = cg.alloca(m.i64)
-    bld.store(ir.Constant(m.i64, 0), counter)
-    head, merge, end = (cg.func.append_basic_block(x) for x in ("join", "join.add", "join.end"))
-    bld.branch(head)
-    bld.position_at_end(head)
-    k = bld.load(counter)
-    bld.cbranch(bld.icmp_signed("<", k, threads), merge, end)
-    bld.position_at_end(merge)
-    slot = cg.slots[name]
-    bld.store(_apply(cg, op, bld.load(slot), bld.load(bld.gep(partials, [k])), ty), slot)
-    bld.store(bld.add(k, ir.Constant(m.i64, 1)), counter)
-    bld.branch(head)
-    bld.position_at_end(end)
+    ty, slot = cg.typed.var_types[name], cg.slots[name]
+
+    def merge(k):
+        bld.store(_apply(cg, op, bld.load(slot), bld.load(bld.gep(partials, [k])), ty), slot)
+    _for_each_thread(cg, threads, merge)
 
 
 def _copy_first_exception(cg, excinfos, threads):
     """The exception of the lowest-numbered thread that raised becomes ours."""
     bld = cg.builder
-    counter = cg.alloca(m.i64)
-    bld.store(threads, counter)
-    head, check, end = (cg.func.append_basic_block(x) for x in ("exc", "exc.check",
-                                                                "exc.end"))
-    bld.branch(head)
-    bld.position_at_end(head)
-    k = bld.load(counter)
-    bld.cbranch(bld.icmp_signed(">", k, ir.Constant(m.i64, 0)), check, end)
-    bld.position_at_end(check)
-    index = bld.sub(k, ir.Constant(m.i64, 1))
-    record = bld.load(bld.gep(excinfos, [index]))
-    raised = bld.icmp_unsigned("!=", bld.extract_value(record, 0), ir.Constant(m.i8p, None))
-    with bld.if_then(raised):
-        bld.store(record, cg.excinfo)
-    bld.store(index, counter)
-    bld.branch(head)
-    bld.position_at_end(end)
+
+    def take(k):
+        record = bld.load(bld.gep(excinfos, [k]))
+        raised = bld.icmp_unsigned("!=", bld.extract_value(record, 0), ir.Constant(m.i8p, None))
+        with bld.if_then(raised):
+            bld.store(record, cg.excinfo)
+    _for_each_thread(cg, threads, take, reverse=True)
 
 
 def _emit_body(cg, loop, plan, shared, reductions, env_type):
@@ -180,7 +182,6 @@ class ParallelBodyEmitter(FunctionEmitter):
         partials = fields[nshared:nshared + nred]
         excinfos, start, step = fields[nshared + nred:]
         self.excinfo = bld.gep(excinfos, [tid])
-        bld.store(ir.Constant(m.excinfo_type, None), self.excinfo)
         for (name, op), partial in zip(self.reductions, partials):
             ty = self.typed.var_types[name]
             self.slots[name] = self.alloca(m.value_type(ty), name)

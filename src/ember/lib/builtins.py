@@ -5,7 +5,7 @@ import math
 
 from llvmlite import ir
 
-from ember import prange
+from ember import get_num_threads, get_thread_id, prange
 from ember.codegen import arith, casts, loops, refcount
 from ember.codegen import models as m
 from ember.types import core as t
@@ -42,6 +42,19 @@ def _emit_range(cg, args):
     for i, part in enumerate((start, stop, step)):
         value = cg.builder.insert_value(value, part, i)
     return value
+
+
+def _thread_query(symbol):
+    def typer(args, kws):
+        """no arguments; the pool's count / id (numba.* under `import ember as numba`)"""
+        if args or kws:
+            return None
+        return Impl(t.int64, [], emit=lambda cg, a: cg.call_external(symbol, m.i64, []))
+    return typer
+
+
+register(get_thread_id)(_thread_query("ember_get_thread_id"))
+register(get_num_threads)(_thread_query("ember_get_num_threads"))
 
 
 @register(len)

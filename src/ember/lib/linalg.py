@@ -37,12 +37,12 @@ the same moment could see each other's message.
 """
 
 import functools
-import os
 import platform
 
 import numpy as np
 from llvmlite import ir
 
+from ember import config
 from ember.codegen import indexing, refcount
 from ember.codegen import models as m
 from ember.errors import TypingError
@@ -53,8 +53,7 @@ from ember.types import core as t
 from ember.types.typeof import from_dtype, to_dtype
 from ember.typing.registry import Impl, bind, register
 
-# Should move to ember/config.py (EMBER_BLAS) with the project's other settings.
-USE_BLAS = os.environ.get("EMBER_BLAS", "1").strip().lower() not in ("0", "false", "no", "off")
+USE_BLAS = config.USE_BLAS
 
 # ?dotu/?dotc return a complex value; declared with the x86-64 C ABI, so
 # elsewhere complex vector products use the compiled loop.

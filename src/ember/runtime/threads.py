@@ -59,6 +59,7 @@ import platform
 
 from llvmlite import ir
 
+from ember import config
 from ember.codegen import models as m
 
 PARALLEL_FOR = "ember_parallel_for"
@@ -466,23 +467,10 @@ class _PoolEmitter:
 
 
 def _configured_threads(environ):
-    """The default (and largest) thread count: EMBER_NUM_THREADS, then
-    NUMBA_NUM_THREADS, then the number of CPUs."""
-    for key in ("EMBER_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        value = environ.get(key, "").strip()
-        if value:
-            try:
-                count = int(value)
-            except ValueError:
-                raise ValueError(f"{key}={value!r} is not an integer") from None
-            if not 1 <= count <= MAX_THREADS:
-                raise ValueError(f"{key}={count} must be between 1 and {MAX_THREADS}")
-            return count
-    return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+    return config._thread_count(environ, MAX_THREADS)
 
 
-# Read once, at import (belongs in ember/config.py with the other settings).
-NUM_THREADS = _configured_threads(os.environ)
+NUM_THREADS = config.NUM_THREADS
 
 
 class ThreadPool:

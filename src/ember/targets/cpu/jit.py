@@ -34,20 +34,21 @@ class CPUTarget:
     def _load_runtime(self):
         """JIT the memory runtime and make its functions visible to later modules."""
         from ember.codegen.module import ModuleEmitter
-        from ember.runtime import serial_pool
+        from ember.runtime import threads
 
         module = ModuleEmitter("ember_nrt")
         nrt.emit_runtime(module)
-        serial_pool.emit_serial_pool(module)
+        threads.emit_thread_pool(module)
         mod = self.optimize(str(module.llvm))
         self.engine.add_module(mod)
         self.engine.finalize_object()
         addresses = {name: self.engine.get_function_address(name)
-                     for name in nrt.FUNCTIONS + serial_pool.FUNCTIONS}
+                     for name in nrt.FUNCTIONS + threads.FUNCTIONS}
         for name, address in addresses.items():
             llvm.add_symbol(name, address)
         addresses.update({name: self.engine.get_global_value_address(name)
                           for name in nrt.COUNTERS})
+        threads.loaded({name: addresses[name] for name in threads.FUNCTIONS}, owner=self.engine)
         nrt.loaded(nrt.Runtime(addresses))
 
     def optimize(self, module_text):

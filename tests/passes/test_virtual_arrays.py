@@ -97,3 +97,13 @@ def test_small_integer_powers_are_correctly_rounded(n):
     for x in np.random.RandomState(n).uniform(-50, 50, 300):
         exact = float(Fraction(float(x)) ** n)
         assert power(float(x), n) == exact
+
+
+def test_small_integer_powers_of_infinities_nan_and_overflow():
+    @ember.njit
+    def powers(x):
+        return x**2, x**3, x**4, x**8
+    for x in (np.inf, -np.inf, np.nan, 1e200, -1e200, 1e-200, 0.0, -0.0):
+        with np.errstate(all="ignore"):
+            want = tuple(np.float64(x) ** n for n in (2, 3, 4, 8))
+        np.testing.assert_array_equal(powers(x), want)

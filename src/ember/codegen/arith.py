@@ -206,17 +206,25 @@ def float_power_small_int(cg, x, n):
     Repeated multiplication carried in double-double (the error of each
     product is recovered exactly with an FMA), rounded once at the end: the
     result is the correctly rounded power except in cases rarer than 2**-50,
-    at a fraction of a pow call's cost.
+    at a fraction of a pow call's cost. x * x is correctly rounded as it is.
+    Where the result is not finite (an infinite or NaN x, overflow), the
+    error terms are NaN: the plain product is the answer there.
     """
     bld = cg.builder
-    hi, lo = x, ir.Constant(x.type, 0.0)
+    if n == 2:
+        return bld.fmul(x, x)
+    hi, lo, plain = x, ir.Constant(x.type, 0.0), x
     for _ in range(n - 1):
         product = bld.fmul(hi, x)
+        plain = bld.fmul(plain, x)
         error = cg.call_intrinsic("llvm.fma", [hi, x, bld.fneg(product)])
         lo = cg.call_intrinsic("llvm.fma", [lo, x, error])
         hi = bld.fadd(product, lo)  # renormalise: (hi, lo) = two_sum(product, lo)
         lo = bld.fsub(lo, bld.fsub(hi, product))
-    return bld.fadd(hi, lo)
+    result = bld.fadd(hi, lo)
+    infinity = ir.Constant(x.type, float("inf"))
+    finite = bld.fcmp_ordered("<", cg.call_intrinsic("llvm.fabs", [result]), infinity)
+    return bld.select(finite, result, plain)
 
 
 def complex_power_small_int(cg, z, n, ty):

@@ -116,6 +116,13 @@ def combine(cg, result_type, operands, compute):
     return lazy
 
 
+def map_elements(lazy, ty, fn):
+    """The Lazy whose elements are fn(element of lazy), of type ty."""
+    mapped = Lazy(ty, lazy.shape, lambda indices: fn(lazy.element(indices)), lazy.leaves)
+    mapped.composite = getattr(lazy, "composite", False)
+    return mapped
+
+
 def _is_leaf(op):
     return not getattr(op, "composite", False)
 
@@ -155,27 +162,53 @@ def store_into(cg, target, target_type, lazy):
 
 
 def loop(cg, lazy, shape, body):
-    """Loops over `shape` computing lazy's elements, in two versions: one for
-    when no operand is broadcast along a size-1 dimension (plain indexing, so
-    contiguous loops vectorise) and the general one."""
+    """Loops over `shape` computing lazy's elements (see versioned)."""
+    versioned(cg, lazy, shape, lambda: arrays.nested_loop(cg, shape, body))
+
+
+def versioned(cg, lazy, shape, emit, general=None):
+    """Calls emit() to emit the code that reads lazy's elements over `shape`,
+    in two versions: one for when no operand is broadcast along a size-1
+    dimension (plain indexing, so contiguous loops vectorise) and the general
+    one, emitted by general() when given. A lone array over its own shape is
+    never broadcast: one version suffices."""
     bld = cg.builder
-    if not lazy.leaves:
-        arrays.nested_loop(cg, shape, body)
+    own_shape = len(lazy.shape) == len(shape) and all(a is b for a, b in zip(lazy.shape, shape))
+    if not lazy.leaves or _is_leaf(lazy) and own_shape:
+        _emit_exact(emit, bool(lazy.leaves))
         return
     exact = ir.Constant(m.i1, 1)
     for leaf, leaf_type in lazy.leaves:
         sizes = indexing.shape_of(bld, leaf, leaf_type.ndim)
         for size, full in zip(sizes, shape[len(shape) - leaf_type.ndim:]):
             exact = bld.and_(exact, bld.icmp_signed("==", size, full))
-    with bld.if_else(exact, likely=True) as (plain, general):
+    with bld.if_else(exact, likely=True) as (plain, otherwise):
         with plain:
-            _exact[0] = True
-            try:
-                arrays.nested_loop(cg, shape, body)
-            finally:
-                _exact[0] = False
-        with general:
-            arrays.nested_loop(cg, shape, body)
+            _emit_exact(emit, True)
+        with otherwise:
+            (general or emit)()
+
+
+def _emit_exact(emit, exact):
+    _exact[0] = exact
+    try:
+        emit()
+    finally:
+        _exact[0] = False
+
+
+def flat(cg, value, ty):
+    """A C- or F-contiguous array as a 1-D Lazy over its memory order."""
+    bld = cg.builder
+    size = ir.Constant(m.i64, 1)
+    for s in indexing.shape_of(bld, value, ty.ndim):
+        size = bld.mul(size, s)
+    data = bld.bitcast(bld.extract_value(value, m.ARRAY_DATA),
+                       m.storage_type(ty.dtype).as_pointer())
+
+    def element(indices):
+        return indexing.load_element(bld, bld.gep(data, [indices[-1]], inbounds=True), ty.dtype)
+    return Lazy(ty.copy(ndim=1, layout="C"), [size], element, [])
 
 
 def overlaps(cg, a, a_type, b, b_type):

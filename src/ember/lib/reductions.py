@@ -1,12 +1,18 @@
 """Reductions over whole arrays: sum, prod, min, max, mean, var, std, any,
 all, argmin, argmax (functions and methods). They consume array
 expressions unevaluated (codegen.lazy): `np.sum(a * b)` allocates nothing.
-Reductions along an axis are not supported yet."""
+Reductions along an axis live in statistics.py.
+
+Float and complex sums (sum, mean, var, std) add in NumPy's pairwise order
+(`_pairwise`): the same result as NumPy bit for bit over 1-D arrays, over
+C/F-contiguous arrays of any dimension and over 1-D array expressions, and
+fast, since eight independent running sums vectorise.
+"""
 
 import numpy as np
 from llvmlite import ir
 
-from ember.codegen import arith, casts, lazy
+from ember.codegen import arith, arrays, casts, lazy
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.registry import Impl, bind, register
@@ -51,10 +57,21 @@ def _typer(kind):
             ddof = by_name.get("ddof")
             if ddof is not None:
                 ddof = casts.cast(cg.builder, ddof, types["ddof"], t.float64)
-            return _EMITTERS[kind](cg, lazy.as_lazy(cg, by_name["a"], source), source.dtype,
-                                   result, ddof)
+            return _EMITTERS[kind](cg, _elements(cg, by_name["a"], source, kind),
+                                   source.dtype, result, ddof)
         return Impl(result, [types[n] for n in order], emit=emit, lazy_args=True)
     return typer
+
+
+def _elements(cg, value, ty, kind):
+    """The reduced values as a Lazy. A contiguous array of several dimensions
+    is read as one flat run in memory order, as NumPy's iterator reads it
+    (argmin/argmax count in C order, so only C arrays there)."""
+    if isinstance(value, lazy.Lazy) or ty.ndim < 2:
+        return lazy.as_lazy(cg, value, ty)
+    if ty.layout == "C" or ty.layout == "F" and kind not in ("argmin", "argmax"):
+        return lazy.flat(cg, value, ty)
+    return lazy.as_lazy(cg, value, ty)
 
 
 def _loop(cg, values, visit):
@@ -80,7 +97,181 @@ def _fold(cg, values, dtype, acc_type, init, op):
 
 
 def _sum(cg, values, dtype, result, ddof):
+    if isinstance(result, (t.Float, t.Complex)):
+        return _float_sum(cg, values, dtype, result)
     return _fold(cg, values, dtype, result, 0, "+")
+
+
+# NumPy's pairwise summation (pairwise_sum in its loops_utils.h), counted in
+# real numbers as NumPy counts them (a complex number is two).
+_BLOCK = 128  # a range this long or shorter is one block
+_LANES = 8  # running sums within a block
+_CAST_CHUNK = 8192  # a sum that casts its elements adds NumPy's buffers one by one
+_MAX_DEPTH = 64  # halving 2**63 elements down to a block
+
+
+def _float_sum(cg, values, dtype, result):
+    """The float or complex sum of values in NumPy's order: pairwise along
+    the last dimension (in chunks of _CAST_CHUNK where elements are cast),
+    rows added one after another. Contiguous arrays come here flattened, as
+    NumPy's iterator flattens them. Where operands are broadcast, the values
+    are added one by one."""
+    bld = cg.builder
+    slot = cg.alloca(m.value_type(result))
+    bld.store(cg.constant(0, result), slot)
+    shape = values.shape
+
+    def add(value):
+        bld.store(arith.binop(cg, "+", bld.load(slot), value, result), slot)
+
+    def row(outer):
+        def element(k):
+            return casts.cast(bld, values.element(outer + [k]), dtype, result)
+        if dtype == result:
+            # A row shorter than one group is summed one by one by NumPy too:
+            # straight into the total, which differs only in the sign of a
+            # zero that the total's +0.0 start erases anyway.
+            lanes = _LANES // (2 if isinstance(result, t.Complex) else 1)
+            short = bld.icmp_signed("<", shape[-1], ir.Constant(m.i64, lanes))
+            with bld.if_else(short) as (one_by_one, pairwise):
+                with one_by_one:
+                    arrays.nested_loop(cg, [shape[-1]], lambda idx: add(element(idx[0])))
+                with pairwise:
+                    add(_pairwise(cg, ir.Constant(m.i64, 0), shape[-1], element, result))
+            return
+        chunk = ir.Constant(m.i64, _CAST_CHUNK)
+        chunks = bld.sdiv(bld.add(shape[-1], ir.Constant(m.i64, _CAST_CHUNK - 1)), chunk)
+
+        def one_chunk(idx):
+            start = bld.mul(idx[0], chunk)
+            left = bld.sub(shape[-1], start)
+            count = bld.select(bld.icmp_signed("<", left, chunk), left, chunk)
+            add(_pairwise(cg, start, count, element, result))
+        arrays.nested_loop(cg, [chunks], one_chunk)
+
+    def emit():
+        if not shape:
+            add(casts.cast(bld, values.element([]), dtype, result))
+        else:
+            arrays.nested_loop(cg, shape[:-1], row)
+
+    def one_by_one():  # operands broadcast: rare, so the least code
+        arrays.nested_loop(cg, shape, lambda idx: add(
+            casts.cast(bld, values.element(idx), dtype, result)))
+    lazy.versioned(cg, values, shape, emit, one_by_one)
+    return bld.load(slot)
+
+
+def _pairwise(cg, start, count, element, ty):
+    """The sum of element(k) for k in [start, start + count) in NumPy's
+    pairwise order: a range longer than a block is split in two halves
+    (the first a multiple of _LANES reals long) summed separately, then
+    added. The recursion runs as a loop over an explicit stack of the right
+    halves still to sum, so the element code is emitted once."""
+    bld = cg.builder
+    width = 2 if isinstance(ty, t.Complex) else 1
+    value_type = m.value_type(ty)
+    i64 = m.i64
+
+    def const(v):
+        return ir.Constant(i64, v)
+    depth, lo, size, value = (cg.alloca(i64), cg.alloca(i64), cg.alloca(i64),
+                              cg.alloca(value_type))
+    # rights[d]: the length of the right half still to sum at depth d, or -1
+    # once lefts[d] holds the sum of its left half and the right one is under way.
+    rights = cg.alloca(ir.ArrayType(i64, _MAX_DEPTH))
+    lefts = cg.alloca(ir.ArrayType(value_type, _MAX_DEPTH))
+    bld.store(const(0), depth)
+    bld.store(start, lo)
+    bld.store(count, size)
+    blocks = {name: cg.func.append_basic_block(f"pairwise.{name}")
+              for name in ("descend", "split", "leaf", "ascend", "up", "add", "right", "end")}
+    bld.branch(blocks["descend"])
+
+    bld.position_at_end(blocks["descend"])
+    n = bld.load(size)
+    bld.cbranch(bld.icmp_signed(">", n, const(_BLOCK // width)), blocks["split"], blocks["leaf"])
+
+    bld.position_at_end(blocks["split"])
+    half = bld.and_(bld.ashr(bld.mul(n, const(width)), const(1)), const(-_LANES))
+    half = bld.sdiv(half, const(width))
+    d = bld.load(depth)
+    bld.store(bld.sub(n, half), bld.gep(rights, [const(0), d]))
+    bld.store(bld.add(d, const(1)), depth)
+    bld.store(half, size)
+    bld.branch(blocks["descend"])
+
+    bld.position_at_end(blocks["leaf"])
+    first = bld.load(lo)
+    bld.store(_block_sum(cg, first, n, element, ty, _LANES // width), value)
+    bld.store(bld.add(first, n), lo)
+    bld.branch(blocks["ascend"])
+
+    bld.position_at_end(blocks["ascend"])
+    d = bld.load(depth)
+    bld.cbranch(bld.icmp_signed(">", d, const(0)), blocks["up"], blocks["end"])
+
+    bld.position_at_end(blocks["up"])
+    d = bld.sub(d, const(1))
+    right = bld.gep(rights, [const(0), d])
+    left = bld.gep(lefts, [const(0), d])
+    pending = bld.load(right)
+    bld.cbranch(bld.icmp_signed("<", pending, const(0)), blocks["add"], blocks["right"])
+
+    bld.position_at_end(blocks["add"])
+    bld.store(arith.binop(cg, "+", bld.load(left), bld.load(value), ty), value)
+    bld.store(d, depth)
+    bld.branch(blocks["ascend"])
+
+    bld.position_at_end(blocks["right"])
+    bld.store(bld.load(value), left)
+    bld.store(const(-1), right)
+    bld.store(pending, size)
+    bld.branch(blocks["descend"])
+
+    bld.position_at_end(blocks["end"])
+    return bld.load(value)
+
+
+def _block_sum(cg, first, n, element, ty, lanes):
+    """One block as NumPy sums it: `lanes` running sums over whole groups of
+    `lanes` elements, added as a balanced tree, then the rest one by one.
+    The running sums are one vector of _LANES reals (a complex number takes
+    two), which SLP-vectorises the group's loads; they start at -0.0, so each
+    equals NumPy's (which start at the first elements) and a block under
+    `lanes` long is NumPy's plain loop."""
+    bld = cg.builder
+    width = _LANES // lanes
+    part = m.value_type(ty.part if isinstance(ty, t.Complex) else ty)
+    vector = ir.VectorType(part, _LANES)
+    sums = cg.alloca(vector)
+    bld.store(ir.Constant(vector, [ir.Constant(part, -0.0)] * _LANES), sums)
+    whole = bld.and_(n, ir.Constant(m.i64, -lanes))
+
+    def group(idx):
+        base = bld.add(first, bld.mul(idx[0], ir.Constant(m.i64, lanes)))
+        items = ir.Constant(vector, ir.Undefined)
+        for j in range(lanes):
+            item = element(bld.add(base, ir.Constant(m.i64, j)))
+            for c in range(width):
+                real = bld.extract_value(item, c) if width == 2 else item
+                items = bld.insert_element(items, real, ir.Constant(m.i32, j * width + c))
+        bld.store(bld.fadd(bld.load(sums), items), sums)
+    arrays.nested_loop(cg, [bld.udiv(whole, ir.Constant(m.i64, lanes))], group)
+    reals = bld.load(sums)
+    parts = [bld.extract_element(reals, ir.Constant(m.i32, k)) for k in range(_LANES)]
+    if width == 2:
+        parts = [arith.make_complex(bld, re, im, ty) for re, im in zip(parts[::2], parts[1::2])]
+    while len(parts) > 1:
+        parts = [arith.binop(cg, "+", a, b, ty) for a, b in zip(parts[::2], parts[1::2])]
+    total = cg.alloca(m.value_type(ty))
+    bld.store(parts[0], total)
+
+    def rest(idx):
+        item = element(bld.add(first, bld.add(whole, idx[0])))
+        bld.store(arith.binop(cg, "+", bld.load(total), item, ty), total)
+    arrays.nested_loop(cg, [bld.sub(n, whole)], rest)
+    return bld.load(total)
 
 
 def _prod(cg, values, dtype, result, ddof):
@@ -88,7 +279,9 @@ def _prod(cg, values, dtype, result, ddof):
 
 
 def _mean(cg, values, dtype, result, ddof):
-    total = _fold(cg, values, dtype, result, 0, "+")
+    total = _sum(cg, values, dtype, result, ddof)
+    if isinstance(result, t.Complex):
+        return _complex_by_count(cg, total, _size(cg, values), result)
     count = casts.cast(cg.builder, _size(cg, values), t.int64, result)
     saved, cg.error_model = cg.error_model, "numpy"  # mean of nothing is nan
     try:
@@ -97,29 +290,38 @@ def _mean(cg, values, dtype, result, ddof):
         cg.error_model = saved
 
 
+def _complex_by_count(cg, total, count, ty):
+    """total / count as NumPy divides a complex by count + 0j (Smith's method
+    with a zero ratio: a multiplication by 1 / count)."""
+    bld = cg.builder
+    re, im = bld.extract_value(total, 0), bld.extract_value(total, 1)
+    scale = bld.fdiv(ir.Constant(re.type, 1.0), bld.sitofp(count, re.type))
+    zero = ir.Constant(re.type, 0.0)
+    re, im = bld.fadd(re, bld.fmul(im, zero)), bld.fsub(im, bld.fmul(re, zero))
+    return arith.make_complex(bld, bld.fmul(re, scale), bld.fmul(im, scale), ty)
+
+
 def _var(cg, values, dtype, result, ddof):
+    """NumPy's two passes: the mean, then the pairwise sum of |x - mean|**2."""
     bld = cg.builder
     mean_type = dtype if isinstance(dtype, (t.Float, t.Complex)) else t.float64
     mean = _mean(cg, values, dtype, mean_type, None)
-    slot = cg.alloca(m.value_type(result))
-    bld.store(cg.constant(0, result), slot)
 
-    def visit(element, idx):
+    def square(element):
         deviation = arith.binop(cg, "-", casts.cast(bld, element, dtype, mean_type), mean,
                                 mean_type)
         if isinstance(mean_type, t.Complex):
             re, im = bld.extract_value(deviation, 0), bld.extract_value(deviation, 1)
-            square = bld.fadd(bld.fmul(re, re), bld.fmul(im, im))
-        else:
-            square = bld.fmul(deviation, deviation)
-        bld.store(bld.fadd(bld.load(slot), square), slot)
-    _loop(cg, values, visit)
+            return bld.fadd(bld.fmul(re, re), bld.fmul(im, im))
+        return bld.fmul(deviation, deviation)
+    squares = lazy.map_elements(values, result, square)
+    total = _float_sum(cg, squares, result, result)
     count = bld.sitofp(_size(cg, values), m.value_type(result))
     if ddof is not None:  # NumPy divides by max(n - ddof, 0)
         count = bld.fsub(count, casts.cast(bld, ddof, t.float64, result))
         zero = ir.Constant(count.type, 0.0)
         count = bld.select(bld.fcmp_ordered("<", count, zero), zero, count)
-    return bld.fdiv(bld.load(slot), count)
+    return bld.fdiv(total, count)
 
 
 def _std(cg, values, dtype, result, ddof):

@@ -103,7 +103,9 @@ class Dispatcher:
         from ember.runtime.cpython import make_builtin
 
         address = trampoline_address(MISS, RAISE)
-        self._keepalive = []
+        # Method definitions are never dropped: a call through the builtin
+        # this replaces may still be running (it compiled this specialisation),
+        # and deallocating that builtin reads its PyMethodDef.
         cls.__call__ = make_builtin(self.__name__, address, self._keepalive,
                                     (self._slow_entry, entry), keywords=True)
 

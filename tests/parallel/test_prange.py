@@ -128,3 +128,110 @@ def test_private_array_temporaries():
     parallel, serial = both(private_arrays)
     a = np.random.RandomState(0).rand(50, 4)
     assert parallel(a) == pytest.approx(serial(a), rel=1e-12)
+
+
+def escape_time(width, height):
+    """Privates first assigned inside inner loops (Numba privatises these too)."""
+    out = np.zeros((height, width), np.int64)
+    for row in ember.prange(height):
+        ci = -1.5 + 3.0 * row / height
+        for col in range(width):
+            zr = 0.0
+            zi = 0.0
+            k = 0
+            while k < 50 and zr * zr + zi * zi <= 4.0:
+                zr, zi = zr * zr - zi * zi - 2.0 + 3.0 * col / width, 2.0 * zr * zi + ci
+                k += 1
+            out[row, col] = k
+    return out
+
+
+def test_variables_assigned_in_inner_loops_are_private():
+    parallel, serial = both(escape_time)
+    np.testing.assert_array_equal(parallel(40, 30), serial(40, 30))
+    assert parallel.overloads[next(iter(parallel.overloads))].typed.parallel_loops
+
+
+def carried_through_inner_loop(n):
+    out = np.zeros(n)
+    for i in ember.prange(n):
+        for j in range(2):
+            if i > 0 and j == 0:
+                out[i] = last  # noqa: F821 - the previous iteration's value
+            last = i * 10.0 + j  # noqa: F841 - read in the next iteration
+    return out
+
+
+def test_value_carried_from_previous_iteration_stays_serial():
+    parallel, serial = both(carried_through_inner_loop)
+    np.testing.assert_array_equal(parallel(100), serial(100))
+    assert not parallel.overloads[next(iter(parallel.overloads))].typed.parallel_loops
+
+
+def thread_ids(n):
+    seen = np.zeros(n, np.int64)
+    total = 0
+    for i in ember.prange(n):
+        seen[i] = ember.get_thread_id()
+        total += i
+    return seen, total, ember.get_num_threads()
+
+
+@pytest.mark.skipif(ember.config.NUM_THREADS < 2, reason="needs 2 or more threads")
+def test_thread_count_changes_take_effect_between_calls():
+    parallel = ember.njit(parallel=True)(thread_ids)
+    try:
+        ember.set_num_threads(1)
+        seen, total, count = parallel(10_000)
+        assert count == 1 and set(seen) == {0} and total == sum(range(10_000))
+        ember.set_num_threads(2)
+        seen, total, count = parallel(10_000)
+        assert count == 2 and set(seen) <= {0, 1} and total == sum(range(10_000))
+    finally:
+        ember.set_num_threads(ember.config.NUM_THREADS)
+
+
+def test_one_thread_gives_the_serial_result():
+    parallel, serial = both(reductions)
+    a = np.random.RandomState(3).standard_normal(5000)
+    try:
+        ember.set_num_threads(1)
+        assert parallel(a) == serial(a)
+    finally:
+        ember.set_num_threads(ember.config.NUM_THREADS)
+
+
+def fill_squares(out):
+    for i in ember.prange(out.shape[0]):
+        out[i] = i * i
+    return out.sum()
+
+
+def test_parallel_function_called_from_several_python_threads():
+    import threading
+
+    parallel = ember.njit(parallel=True)(fill_squares)
+    expected = sum(i * i for i in range(20_000))
+    results, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(20):
+                results.append(parallel(np.zeros(20_000, np.int64)))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and results == [expected] * 80
+
+
+def test_exceptions_on_every_thread_leave_the_pool_usable():
+    parallel = ember.njit(parallel=True)(raises)
+    for _ in range(5):
+        with pytest.raises(ValueError, match="element too big"):
+            parallel(np.tile(np.arange(10), 10_000))  # raises in every chunk
+    assert parallel(np.ones(100_000, np.int64)) == 100_000

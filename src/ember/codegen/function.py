@@ -29,6 +29,7 @@ class FunctionEmitter:
         self.temp_slots = []  # every temporary's slot: released at exit too
         self.virtual_values = {}
         self.statement_temps = [[]]
+        self.borrowed = set()
 
     # ---- the function ----------------------------------------------------------
 
@@ -43,9 +44,13 @@ class FunctionEmitter:
         for name, ty in self.typed.var_types.items():
             self.slots[name] = self.alloca(m.value_type(ty), name)
             self.alloca_builder.store(ir.Constant(m.value_type(ty), None), self.slots[name])
+        # A parameter never reassigned borrows the caller's reference, which
+        # outlives the call: no atomic increment and decrement per call.
+        assigned = set().union(*map(n.assigned_names, n.walk(self.typed.func.body)))
+        self.borrowed = set(self.typed.func.params) - assigned
         for name, arg in zip(self.typed.func.params, self.func.args[2:]):
-            ty = self.typed.var_types[name]
-            refcount.incref(self, arg, ty)  # variables own a reference
+            if name not in self.borrowed:
+                refcount.incref(self, arg, self.typed.var_types[name])  # variables own a reference
             self.builder.store(arg, self.slots[name])
         self.block(self.typed.func.body)
         if not self.builder.block.is_terminated:
@@ -69,7 +74,7 @@ class FunctionEmitter:
 
     def owns(self, name):
         """Whether this function's slot for `name` holds a reference it releases."""
-        return True
+        return name not in self.borrowed
 
     def leave(self, status):
         self.builder.store(status, self.status)

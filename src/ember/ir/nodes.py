@@ -164,3 +164,42 @@ def walk(stmts):
             inner = getattr(stmt, name, None)
             if isinstance(inner, list):
                 yield from walk(inner)
+
+
+def subexpressions(e):
+    """`e` and every expression inside it."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in node.fields:
+            child = getattr(node, field)
+            for c in child if isinstance(child, list) else [child]:
+                if isinstance(c, Expr):
+                    stack.append(c)
+                elif isinstance(c, tuple):
+                    stack.extend(x for x in c if isinstance(x, Expr))
+
+
+def statement_expressions(stmt):
+    """Every expression directly in one statement (not in its nested bodies)."""
+    for field in ("target", "value", "test", "iter"):
+        root = getattr(stmt, field, None)
+        if isinstance(root, Expr):
+            yield from subexpressions(root)
+
+
+def assigned_names(stmt):
+    """The variables one statement (not its nested bodies) assigns: its
+    targets, unpacked tuples included, and walrus names."""
+    names = set()
+    if isinstance(stmt, (Assign, AugAssign, For)):
+        stack = [stmt.target]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Var):
+                names.add(node.name)
+            elif isinstance(node, TupleExpr):
+                stack.extend(node.items)
+    names.update(e.name for e in statement_expressions(stmt) if isinstance(e, NamedExpr))
+    return names

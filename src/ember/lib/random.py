@@ -242,12 +242,21 @@ def randn3(d0, d1, d2):
 # ---- typing: which implementation each call form uses ------------------------------
 
 _INTS = (t.Integer, t.Boolean)
+# The generator's indexes stay inside its state arrays (and the indexes into
+# user arrays below len()) by construction: no bounds checks on the hot path.
+_GENERATOR_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
+
+
+def _generator(py_impl):
+    impl = Impl(None, None, py_impl=py_impl)
+    impl.callee_options = _GENERATOR_OPTIONS
+    return impl
 
 
 def _numpy_signature(py_impl):
     def typer(args, kws):
         """as NumPy's legacy function: scalars, or an array with size="""
-        return Impl(None, None, py_impl=py_impl)
+        return _generator(py_impl)
     return typer
 
 
@@ -266,7 +275,7 @@ def _by_dimensions(impls):
         """rand(d0, d1, ...) / randn(d0, ...) with up to three dimensions"""
         if kws or len(args) >= len(impls) or not all(isinstance(a, _INTS) for a in args):
             return None
-        return Impl(None, None, py_impl=impls[len(args)])
+        return _generator(impls[len(args)])
     return typer
 
 
@@ -280,9 +289,9 @@ def type_permutation(args, kws):
     if kws or len(args) != 1:
         return None
     if isinstance(args[0], _INTS):
-        return Impl(None, None, py_impl=permutation)
+        return _generator(permutation)
     if isinstance(args[0], t.Array) and args[0].ndim == 1:
-        return Impl(None, None, py_impl=permutation_of)
+        return _generator(permutation_of)
     return None
 
 
@@ -292,7 +301,7 @@ def type_choice(args, kws):
     if kws or len(args) != 1:
         return None
     if isinstance(args[0], _INTS):
-        return Impl(None, None, py_impl=choice_index)
+        return _generator(choice_index)
     if isinstance(args[0], t.Array) and args[0].ndim == 1:
-        return Impl(None, None, py_impl=choice_of)
+        return _generator(choice_of)
     return None

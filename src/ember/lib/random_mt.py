@@ -64,14 +64,19 @@ def _regenerate(key):
     """Replace all 624 words in place, in the reference order.
 
     Words i + 1 and i + M wrap around to words already replaced in this pass,
-    exactly as the reference's three loops read them.
+    exactly as the reference reads them; three loops instead of `% N` keep
+    the index arithmetic free of divisions.
     """
-    for i in range(N):
-        y = (int(key[i]) & UPPER_MASK) | (int(key[(i + 1) % N]) & LOWER_MASK)
-        word = int(key[(i + M) % N]) ^ (y >> 1)
-        if y & 1:
-            word ^= MATRIX_A
-        key[i] = word
+    for i in range(N - M):
+        key[i] = _twist(key[i], key[i + 1], key[i + M])
+    for i in range(N - M, N - 1):
+        key[i] = _twist(key[i], key[i + 1], key[i + M - N])
+    key[N - 1] = _twist(key[N - 1], key[0], key[M - 1])
+
+
+def _twist(word, following, distant):
+    y = (int(word) & UPPER_MASK) | (int(following) & LOWER_MASK)
+    return int(distant) ^ (y >> 1) ^ (MATRIX_A * (y & 1))
 
 
 def next_uint32(key, meta):

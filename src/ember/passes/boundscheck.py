@@ -32,7 +32,7 @@ def _prune_loop(typed, loop, assigned):
     if assigned.get(array_name, 0) > 0 or _assigned_in(loop.body, index_name):
         return
     for stmt in n.walk(loop.body):
-        for node in _expressions(stmt):
+        for node in n.statement_expressions(stmt):
             if (isinstance(node, n.Index) and isinstance(node.value, n.Var)
                     and node.value.name == array_name):
                 parts = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
@@ -61,7 +61,7 @@ def _mark_nonnegative(typed, loop):
     """Indexes by the loop variable need no negative-index wrap (checks stay)."""
     name = loop.target.name
     for stmt in n.walk(loop.body):
-        for node in _expressions(stmt):
+        for node in n.statement_expressions(stmt):
             if isinstance(node, n.Index):
                 parts = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
                 for axis, part in enumerate(parts):
@@ -94,45 +94,12 @@ def _range_bound(iter_node):
 def _assigned_counts(body):
     counts = {}
     for stmt in n.walk(body):
-        for name in _stmt_targets(stmt):
+        for name in n.assigned_names(stmt):
             counts[name] = counts.get(name, 0) + 1
     return counts
 
 
 def _assigned_in(body, name):
-    return any(name in _stmt_targets(stmt) for stmt in n.walk(body))
+    return any(name in n.assigned_names(stmt) for stmt in n.walk(body))
 
 
-def _stmt_targets(stmt):
-    target = getattr(stmt, "target", None)
-    names = set()
-    stack = [target]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, n.Var):
-            names.add(node.name)
-        elif isinstance(node, n.TupleExpr):
-            stack.extend(node.items)
-    for node in _expressions(stmt):
-        if isinstance(node, n.NamedExpr):
-            names.add(node.name)
-    return names
-
-
-def _expressions(stmt):
-    """Every expression node directly inside one statement (not nested bodies)."""
-    roots = [getattr(stmt, f, None) for f in ("target", "value", "test", "iter")]
-    stack = [r for r in roots if isinstance(r, n.Expr)]
-    while stack:
-        node = stack.pop()
-        yield node
-        for field in node.fields:
-            child = getattr(node, field)
-            if isinstance(child, n.Expr):
-                stack.append(child)
-            elif isinstance(child, list):
-                for item in child:
-                    if isinstance(item, n.Expr):
-                        stack.append(item)
-                    elif isinstance(item, tuple):
-                        stack.extend(x for x in item if isinstance(x, n.Expr))

@@ -4,8 +4,9 @@ Under parallel=True, `for i in prange(...)` is split across threads when its
 iterations are provably independent apart from reductions:
 
 - every variable assigned in the body is either *private* (only ever used
-  inside this loop body, and assigned before it is read on every path: at the
-  body's top level, before any read) or a *reduction* (`acc += x`, `-=`,
+  inside this loop body, and on every path assigned in the iteration before
+  it is read: its value never crosses from one iteration to the next) or a
+  *reduction* (`acc += x`, `-=`,
   `*=`, `|=`, `&=`, `acc = min(acc, x)` / `max`, and not read otherwise in
   the body);
 - the body neither returns nor breaks out of the loop.
@@ -60,17 +61,19 @@ def _plan(typed, loop):
     assigned = _assigned(loop.body) | {loop.target.name}
     outside = _names_outside(typed.func.body, loop)
     reductions, privates = {}, {loop.target.name}
+    carried = set()
+    _definitely_assigned(loop.body, {loop.target.name}, carried)
     for name in assigned - {loop.target.name}:
         operator = _reduction_operator(loop.body, name)
         if operator is not None and name in typed.var_types:
             reductions[name] = operator
-        elif name not in outside and _assigned_before_read(loop.body, name):
+        elif name not in outside and name not in carried:
             privates.add(name)
         else:
             return None
     if loop.target.name in outside:
         return None
-    used = {e.name for stmt in n.walk(loop.body) for e in _expressions(stmt)
+    used = {e.name for stmt in n.walk(loop.body) for e in n.statement_expressions(stmt)
             if isinstance(e, n.Var)}
     if (used - assigned) & (getattr(typed, "virtual_arrays", None) or set()):
         return None  # an unevaluated array expression of the enclosing code
@@ -93,24 +96,9 @@ def _leaves_loop(body):
 def _assigned(body):
     names = set()
     for stmt in n.walk(body):
-        names |= _targets(stmt)
+        names |= n.assigned_names(stmt)
     return names
 
-
-def _targets(stmt):
-    names = set()
-    if isinstance(stmt, (n.Assign, n.AugAssign, n.For)):
-        stack = [stmt.target]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, n.Var):
-                names.add(node.name)
-            elif isinstance(node, n.TupleExpr):
-                stack.extend(node.items)
-    for e in _expressions(stmt):
-        if isinstance(e, n.NamedExpr):
-            names.add(e.name)
-    return names
 
 
 def _reads(stmt, name, include_target=False):
@@ -119,7 +107,7 @@ def _reads(stmt, name, include_target=False):
     if isinstance(stmt, n.AugAssign) or include_target or isinstance(target, n.Index):
         roots.append(target)
     return any(isinstance(e, n.Var) and e.name == name
-               for root in roots if isinstance(root, n.Expr) for e in _subexpressions(root))
+               for root in roots if isinstance(root, n.Expr) for e in n.subexpressions(root))
 
 
 def _reduction_operator(body, name):
@@ -129,7 +117,7 @@ def _reduction_operator(body, name):
     for stmt in n.walk(body):
         found = _update_operator(stmt, name)
         if found is None:
-            if name in _targets(stmt) or _reads(stmt, name):
+            if name in n.assigned_names(stmt) or _reads(stmt, name):
                 return None
             continue
         if operator not in (None, found):
@@ -155,16 +143,46 @@ def _update_operator(stmt, name):
     return None
 
 
-def _assigned_before_read(body, name):
-    """Assigned at the body's top level before any statement reads it."""
-    for stmt in body:
-        if _reads(stmt, name):
-            return False
-        if name in _targets(stmt) and isinstance(stmt, n.Assign):
-            return True
-        if name in _assigned([stmt]):
-            return False  # first assigned conditionally or in a nested loop
-    return False
+def _definitely_assigned(stmts, assigned, carried):
+    """Walk `stmts` in order, `assigned` holding the names every path has
+    written so far in this iteration; a name read before that (on some path
+    it still holds a value from an earlier iteration) goes into `carried`.
+    Returns the names assigned on every path through `stmts`."""
+    assigned = set(assigned)
+    for stmt in stmts:
+        if isinstance(stmt, n.If):
+            _note_reads(stmt.test, assigned, carried)
+            assigned = (_definitely_assigned(stmt.body, assigned, carried)
+                        & _definitely_assigned(stmt.orelse, assigned, carried))
+        elif isinstance(stmt, n.While):
+            # An inner loop may run zero times: what it assigns is not definite
+            # after it, and its first pass sees only what came before it.
+            _note_reads(stmt.test, assigned, carried)
+            _definitely_assigned(stmt.body, assigned, carried)
+        elif isinstance(stmt, n.For):
+            _note_reads(stmt.iter, assigned, carried)
+            _definitely_assigned(stmt.body, assigned | n.assigned_names(stmt), carried)
+        else:
+            for name in _read_names(stmt):
+                if name not in assigned:
+                    carried.add(name)
+            assigned |= n.assigned_names(stmt)
+    return assigned
+
+
+def _note_reads(expr, assigned, carried):
+    carried |= {e.name for e in n.subexpressions(expr) if isinstance(e, n.Var)} - assigned
+
+
+def _read_names(stmt):
+    roots = [getattr(stmt, f, None) for f in ("value", "test", "message")]
+    target = getattr(stmt, "target", None)
+    if isinstance(stmt, n.AugAssign) or not isinstance(target, (n.Var, n.TupleExpr)):
+        roots.append(target)
+    elif isinstance(target, n.TupleExpr):
+        roots.extend(item for item in n.subexpressions(target) if isinstance(item, n.Index))
+    return {e.name for root in roots if isinstance(root, n.Expr)
+            for e in n.subexpressions(root) if isinstance(e, n.Var)}
 
 
 def _names_outside(body, loop):
@@ -173,7 +191,7 @@ def _names_outside(body, loop):
     for stmt in body:
         if stmt is loop:
             continue
-        for e in _expressions(stmt):
+        for e in n.statement_expressions(stmt):
             if isinstance(e, (n.Var, n.NamedExpr)):
                 names.add(e.name)
         for inner in ("body", "orelse"):
@@ -182,23 +200,3 @@ def _names_outside(body, loop):
     return names
 
 
-def _expressions(stmt):
-    for field in ("target", "value", "test", "iter"):
-        root = getattr(stmt, field, None)
-        if isinstance(root, n.Expr):
-            yield from _subexpressions(root)
-
-
-def _subexpressions(e):
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        yield node
-        for field in node.fields:
-            child = getattr(node, field)
-            children = child if isinstance(child, list) else [child]
-            for c in children:
-                if isinstance(c, n.Expr):
-                    stack.append(c)
-                elif isinstance(c, tuple):
-                    stack.extend(x for x in c if isinstance(x, n.Expr))

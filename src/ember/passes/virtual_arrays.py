@@ -116,7 +116,7 @@ class _Analysis:
             and getattr(self.calls.get(d.value), "fresh", False) for d in defs)
 
     def _array_call(self, stmt):
-        for e in _expressions(stmt):
+        for e in n.statement_expressions(stmt):
             if isinstance(e, n.Call):
                 impl = self.calls.get(e)
                 compiled = impl is None or impl.emit is None
@@ -141,35 +141,14 @@ def _view_root(e):
 
 
 def _roots(e):
-    return {x.name for x in _subexpressions(e) if isinstance(x, n.Var)}
+    return {x.name for x in n.subexpressions(e) if isinstance(x, n.Var)}
 
 
 def _contains_call(e):
-    return any(isinstance(x, n.Call) for x in _subexpressions(e))
+    return any(isinstance(x, n.Call) for x in n.subexpressions(e))
 
 
-def _subexpressions(e):
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        yield node
-        for field in node.fields:
-            child = getattr(node, field)
-            if isinstance(child, n.Expr):
-                stack.append(child)
-            elif isinstance(child, list):
-                for item in child:
-                    if isinstance(item, n.Expr):
-                        stack.append(item)
-                    elif isinstance(item, tuple):
-                        stack.extend(x for x in item if isinstance(x, n.Expr))
 
-
-def _expressions(stmt):
-    for field in ("target", "value", "test", "iter"):
-        root = getattr(stmt, field, None)
-        if isinstance(root, n.Expr):
-            yield from _subexpressions(root)
 
 
 def _uses(stmt, name):
@@ -184,7 +163,7 @@ def _uses(stmt, name):
                 if isinstance(root, n.Var):
                     continue
             parent_of = {id(root): inner}
-            for node in _subexpressions(root):
+            for node in n.subexpressions(root):
                 for field2 in node.fields:
                     child = getattr(node, field2)
                     children = child if isinstance(child, list) else [child]
@@ -209,7 +188,7 @@ def _defined_names(stmt):
             names.add(node.name)
         elif isinstance(node, n.TupleExpr):
             stack.extend(node.items)
-    for e in _expressions(stmt):
+    for e in n.statement_expressions(stmt):
         if isinstance(e, n.NamedExpr):
             names.add(e.name)
     return names

@@ -479,16 +479,7 @@ def _assigned(func):
     if names is None:
         names = set(func.params)
         for stmt in n.walk(func.body):
-            for attr in ("target",):
-                target = getattr(stmt, attr, None)
-                names |= _target_names(target)
+            names |= n.assigned_names(stmt)
         _assigned_cache[func] = names
     return names
 
-
-def _target_names(target):
-    if isinstance(target, n.Var):
-        return {target.name}
-    if isinstance(target, n.TupleExpr):
-        return set().union(*(_target_names(i) for i in target.items)) if target.items else set()
-    return set()

@@ -296,3 +296,15 @@ def test_environment_switch():
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, env={**os.environ, "EMBER_BLAS": value}).stdout
         assert out.strip() == expected
+
+
+def test_blas_pointers_come_without_importing_scipy_linalg():
+    # cython_blas is loaded alone (scipy.linalg costs ~150 ms to import); a later
+    # import of scipy.linalg works as usual and shares the module.
+    pytest.importorskip("scipy")
+    code = ("import sys; from ember.lib import blas; assert blas.available(); "
+            "assert 'scipy.linalg' not in sys.modules; "
+            "import scipy.linalg.cython_blas, numpy as np; "
+            "assert scipy.linalg.cython_blas is blas._keepalive[0]; "
+            "assert scipy.linalg.solve(np.eye(2), np.ones(2)).tolist() == [1.0, 1.0]")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -11,6 +11,10 @@ This lives in lib/ rather than runtime/ because lib/ may not import runtime/
 """
 
 import ctypes
+import importlib.machinery
+import importlib.util
+import os
+import sys
 import threading
 
 _lock = threading.Lock()
@@ -22,14 +26,54 @@ _keepalive = []  # the module whose function pointers generated code calls
 def _load():
     global _capsules
     if _capsules is None:
-        try:
-            from scipy.linalg import cython_blas
-        except Exception:  # noqa: BLE001 - any import failure means "no BLAS"
+        module = _cython_blas()
+        if module is None:
             _capsules = {}
         else:
-            _keepalive.append(cython_blas)
-            _capsules = dict(cython_blas.__pyx_capi__)
+            _keepalive.append(module)
+            _capsules = dict(module.__pyx_capi__)
     return _capsules
+
+
+def _cython_blas():
+    """scipy.linalg.cython_blas, or None without SciPy.
+
+    `import scipy.linalg` costs about 150 ms (all of SciPy's linear algebra);
+    the extension module alone needs only the `scipy` package. So unless
+    scipy.linalg is imported already, the extension is loaded from its file.
+    It is then taken out of sys.modules again: a later import of it goes
+    through scipy.linalg as usual and gets this same module object (Cython
+    keeps one per process), with the package attribute set.
+    """
+    if "scipy.linalg" not in sys.modules:
+        try:
+            return _extension_alone("scipy.linalg.cython_blas")
+        except Exception:  # noqa: BLE001 - fall back to the ordinary import
+            pass
+    try:
+        from scipy.linalg import cython_blas
+    except Exception:  # noqa: BLE001 - any import failure means "no BLAS"
+        return None
+    return cython_blas
+
+
+def _extension_alone(name):
+    """Load the extension module `name` without importing its parent package."""
+    package, _, leaf = name.rpartition(".")
+    top = importlib.util.find_spec(package.partition(".")[0])
+    if top is None or not top.submodule_search_locations:
+        raise ImportError(name)
+    folder = os.path.join(top.submodule_search_locations[0], *package.split(".")[1:])
+    paths = [os.path.join(folder, leaf + suffix)
+             for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+    path = next(p for p in paths if os.path.exists(p))
+    loader = importlib.machinery.ExtensionFileLoader(name, path)
+    module = importlib.util.module_from_spec(
+        importlib.util.spec_from_file_location(name, path, loader=loader))
+    loader.exec_module(module)
+    if sys.modules.get(name) is module:
+        del sys.modules[name]
+    return module
 
 
 def available():

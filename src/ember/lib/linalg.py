@@ -25,8 +25,8 @@ BLAS layouts: an operand whose memory BLAS can read as a column-major matrix
 (C- or F-contiguous, or rows/columns with a gap: any positive leading
 dimension) is passed as is with the matching transpose flag; other strides
 (negative, zero, not unit along either axis) are copied to C order first.
-Operands reach the implementations typed with layout 'A' (one compiled
-product per dtype, not one per layout combination). cython_blas takes C int
+Contiguous operands reach the implementations typed 'C' or 'F', so the
+copy is compiled only for strided ('A') operands. cython_blas takes C int
 sizes: vector products go in pieces; a matrix dimension beyond 2**31 - 1
 raises ValueError on the BLAS path.
 
@@ -235,13 +235,17 @@ def _type_operand(args, kws):
     """(internal)"""
     source, dtype = args
     target = dtype_type(dtype)
-    result = t.Array(target, source.ndim, "A")
+    same = source.dtype == target
+    # Contiguous operands stay typed so: BLAS reads them as they are, and no
+    # copy for other layouts is compiled (see _copy_if).
+    layout = "C" if not same else source.layout if source.layout in ("C", "F") else "A"
+    result = t.Array(target, source.ndim, layout)
 
     def emit(cg, values):
-        if source.dtype == target:
+        if same:
             refcount.incref(cg, values[0], source)  # the caller's new reference
             return values[0]
-        return copy_array(cg, values[0], source, result.copy(layout="C"))
+        return copy_array(cg, values[0], source, result)
     return Impl(result, args, emit=emit)
 
 
@@ -249,7 +253,15 @@ def _type_operand(args, kws):
 def _type_copy_if(args, kws):
     """(internal)"""
     source = args[0]
-    result = source if source.layout == "C" else source.copy(layout="A")
+    if source.layout in ("C", "F"):
+        # Every caller asks for a copy only of memory BLAS cannot read, and BLAS
+        # reads any contiguous operand (sizes over 2**31 - 1 are refused first):
+        # the copy loop is not compiled for these.
+        def keep(cg, values):
+            refcount.incref(cg, values[0], source)
+            return values[0]
+        return Impl(source, [source, t.boolean], emit=keep)
+    result = source.copy(layout="A")
     return Impl(result, [source, t.boolean], emit=lambda cg, values: _copy_or_keep(
         cg, values[0], source, result, values[1]))
 

@@ -49,8 +49,9 @@ def contiguous_strides(cg, ty, shape):
     return strides
 
 
-def nested_loop(cg, shape, body):
-    """Emit loops over every index of `shape`, calling body(indices) innermost."""
+def nested_loop(cg, shape, body, outer=None):
+    """Emit loops over every index of `shape`, calling body(indices) innermost;
+    the outermost index runs over [lo, hi) when `outer` = (lo, hi) is given."""
     bld = cg.builder
     indices = []
 
@@ -59,14 +60,16 @@ def nested_loop(cg, shape, body):
             body(indices)
             return
         counter = cg.alloca(m.i64, f"i{k}")
-        bld.store(ir.Constant(m.i64, 0), counter)
+        first, stop = outer if outer is not None and k == 0 else (ir.Constant(m.i64, 0),
+                                                                  shape[k])
+        bld.store(first, counter)
         head = cg.func.append_basic_block(f"loop{k}.head")
         inner = cg.func.append_basic_block(f"loop{k}.body")
         end = cg.func.append_basic_block(f"loop{k}.end")
         bld.branch(head)
         bld.position_at_end(head)
         i = bld.load(counter)
-        bld.cbranch(bld.icmp_signed("<", i, shape[k]), inner, end)
+        bld.cbranch(bld.icmp_signed("<", i, stop), inner, end)
         bld.position_at_end(inner)
         indices.append(i)
         level(k + 1)

@@ -30,6 +30,7 @@ class FunctionEmitter:
         self.virtual_values = {}
         self.statement_temps = [[]]
         self.borrowed = set()
+        self.in_parallel = False  # emitting code the thread pool runs (codegen/outline.py)
 
     # ---- the function ----------------------------------------------------------
 

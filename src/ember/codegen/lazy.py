@@ -11,7 +11,7 @@ allocates nothing), an assignment into existing memory (`a[:] = expr`,
 
 from llvmlite import ir
 
-from ember.codegen import arrays, casts, indexing
+from ember.codegen import arrays, casts, indexing, outline
 from ember.codegen import models as m
 from ember.types import core as t
 
@@ -163,7 +163,7 @@ def store_into(cg, target, target_type, lazy):
 
 def loop(cg, lazy, shape, body):
     """Loops over `shape` computing lazy's elements (see versioned)."""
-    versioned(cg, lazy, shape, lambda: arrays.nested_loop(cg, shape, body))
+    versioned(cg, lazy, shape, lambda: outline.array_loop(cg, shape, body))
 
 
 def versioned(cg, lazy, shape, emit, general=None):

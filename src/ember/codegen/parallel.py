@@ -152,6 +152,8 @@ def _emit_body(cg, loop, plan, shared, reductions, env_type):
 class ParallelBodyEmitter(FunctionEmitter):
     """Emits the loop body over [lo, hi) as its own function."""
 
+    in_parallel = True  # array loops inside run on this thread (codegen/outline.py)
+
     def __init__(self, parent, fn, loop, plan, shared, reductions, env_type):
         super().__init__(parent.module, parent.typed, parent.options, fn)
         self.loop, self.plan, self.shared = loop, plan, shared

@@ -50,3 +50,6 @@ NUM_THREADS = _thread_count(os.environ)
 NUMBA_NUM_THREADS = NUM_THREADS  # the name Numba programs read
 # BLAS through scipy's function pointers for dot/matmul; EMBER_BLAS=0 uses compiled loops.
 USE_BLAS = os.environ.get("EMBER_BLAS", "1").strip().lower() not in ("0", "false", "no", "off")
+# sin, cos, exp, log... emitted by ember, vectorisable (codegen/vecmath.py);
+# EMBER_VECMATH=0 calls the C library (LLVM intrinsics) instead.
+VECMATH = _flag("VECMATH", default=True)

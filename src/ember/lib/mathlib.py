@@ -1,7 +1,10 @@
 """The math and cmath modules, and NumPy's scalar math functions on scalars.
 
-Functions LLVM knows become intrinsics (vectorisable); the rest call the C
-library of the process; cmath is written in Python and compiled by ember.
+sin, cos, exp, log and the other functions of codegen/vecmath are emitted
+by ember (vectorisable, float32 kept float32); other functions LLVM knows
+become intrinsics; the rest call the C library of the process
+(EMBER_VECMATH=0 sends vecmath's functions there too); cmath is written in
+Python and compiled by ember.
 """
 
 import cmath
@@ -10,7 +13,8 @@ import math
 import numpy as np
 from llvmlite import ir
 
-from ember.codegen import casts
+from ember import config
+from ember.codegen import casts, vecmath
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.registry import Impl, elementwise, register
@@ -52,25 +56,44 @@ def _numpy_float32(ty):
     return ty == t.float32 or isinstance(ty, (t.Boolean, t.Integer)) and ty.bits <= 16
 
 
-def _emit_unary(intrinsic, cname):
-    def emit(cg, args):
+# ember's copies of NumPy code whose results must be bit-identical to
+# NumPy's, which computes with the C library (the legacy random generator's
+# normal deviates take a log): their calls go to the C library.
+C_LIBRARY_CALLERS = frozenset({"ember.lib.random_mt"})
+
+
+def _emit_unary(name, intrinsic, cname):
+    """The emitter of math.`name`; decided when typing, so that a change of
+    config.VECMATH between typing and code generation cannot mix the two."""
+    def c_library(cg, args):
         if intrinsic is not None:
             return cg.call_intrinsic(intrinsic, args)
+        if args[0].type != m.f64:  # a float32 argument of a function typed for vecmath
+            value = cg.call_external(cname, m.f64, [cg.builder.fpext(args[0], m.f64)])
+            return cg.builder.fptrunc(value, args[0].type)
         return cg.call_external(cname, m.f64, args)
-    return emit
+
+    def emit(cg, args):
+        py_func = cg.typed.func.py_func
+        if getattr(py_func, "__module__", None) in C_LIBRARY_CALLERS:
+            return c_library(cg, args)
+        return vecmath.call(cg, name, args[0])
+
+    return emit if config.VECMATH and name in vecmath.FUNCTIONS else c_library
 
 
-def _unary_typer(intrinsic, cname, numpy=False):
+def _unary_typer(name, intrinsic, cname, numpy=False):
     def typer(args, kws):
         """a real number -> float64 (NumPy: float32 stays float32)"""
         if kws or len(args) != 1 or not _float_arg(args[0]):
             return None
-        if numpy and _numpy_float32(args[0]) and intrinsic is not None:
-            return Impl(t.float32, [t.float32], emit=_emit_unary(intrinsic, cname))
+        emit = _emit_unary(name, intrinsic, cname)
         if numpy and _numpy_float32(args[0]):
-            return Impl(t.float32, [t.float64], emit=lambda cg, a: cg.builder.fptrunc(
-                _emit_unary(intrinsic, cname)(cg, a), m.f32))
-        return Impl(t.float64, [t.float64], emit=_emit_unary(intrinsic, cname))
+            if intrinsic is not None or config.VECMATH and name in vecmath.FUNCTIONS:
+                return Impl(t.float32, [t.float32], emit=emit)
+            return Impl(t.float32, [t.float64],
+                        emit=lambda cg, a: cg.builder.fptrunc(emit(cg, a), m.f32))
+        return Impl(t.float64, [t.float64], emit=emit)
     return typer
 
 
@@ -85,10 +108,10 @@ def _binary_typer(cname):
 
 
 for _name, (_intrinsic, _cname) in _UNARY.items():
-    register(getattr(math, _name))(_unary_typer(_intrinsic, _cname))
+    register(getattr(math, _name))(_unary_typer(_name, _intrinsic, _cname))
     if _name in _NUMPY_ALIASES:
         register(getattr(np, _NUMPY_ALIASES[_name]))(
-            elementwise(_unary_typer(_intrinsic, _cname, True)))
+            elementwise(_unary_typer(_name, _intrinsic, _cname, True)))
 for _name, _cname in _BINARY.items():
     register(getattr(math, _name))(_binary_typer(_cname))
     if _name in _NUMPY_ALIASES:
@@ -101,7 +124,7 @@ def type_log(args, kws):
     if kws or not 1 <= len(args) <= 2 or not all(map(_float_arg, args)):
         return None
     if len(args) == 1:
-        return Impl(t.float64, [t.float64], emit=_emit_unary("llvm.log", "log"))
+        return Impl(t.float64, [t.float64], emit=_emit_unary("log", "llvm.log", "log"))
     return Impl(t.float64, [t.float64, t.float64], py_impl=log_base)
 
 

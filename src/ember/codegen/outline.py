@@ -30,31 +30,47 @@ POOL_FOR = "ember_parallel_for"
 BODY_TYPE = ir.FunctionType(m.i32, [m.i8p, m.i64, m.i64, m.i64])
 
 
+def may_split(cg):
+    """Whether cg's code may hand loops to the pool: parallel=True, and not
+    already running on it."""
+    return bool(cg.options.get("parallel")) and not cg.in_parallel
+
+
 def array_loop(cg, shape, body):
     """arrays.nested_loop(cg, shape, body), split across threads by its
     outermost axis when cg compiles with parallel=True and the loop is large."""
-    if not (shape and cg.options.get("parallel") and not getattr(cg, "in_parallel", False)):
-        arrays.nested_loop(cg, shape, body)
-        return
-    outlined = outline(cg, lambda lo, hi: arrays.nested_loop(cg, shape, body, outer=(lo, hi)))
+    if shape and may_split(cg):
+        bld = cg.builder
+        size = shape[0]
+        for extent in shape[1:]:
+            size = bld.mul(size, extent)
+        large = bld.icmp_signed(">=", size, ir.Constant(m.i64, PARALLEL_MIN_ELEMENTS))
+        if split(cg, shape[0], large, lambda lo, hi: arrays.nested_loop(
+                cg, shape, body, outer=(lo, hi))):
+            return
+    arrays.nested_loop(cg, shape, body)
+
+
+def split(cg, count, large, emit):
+    """Emit `emit(lo, hi)` (the iterations [lo, hi) of a loop over [0, count)
+    that writes nothing another iteration reads) as a pool body, run on the
+    pool when `large` (an i1) holds, else on this thread. False, with nothing
+    emitted, when the code cannot move."""
+    outlined = outline(cg, emit)
     if outlined is None:
-        arrays.nested_loop(cg, shape, body)
-        return
+        return False
     fn, env = outlined
     bld = cg.builder
-    size = shape[0]
-    for extent in shape[1:]:
-        size = bld.mul(size, extent)
     zero = ir.Constant(m.i64, 0)
-    large = bld.icmp_signed(">=", size, ir.Constant(m.i64, PARALLEL_MIN_ELEMENTS))
-    with bld.if_else(large) as (split, inline):
-        with split:
+    with bld.if_else(large) as (pooled, inline):
+        with pooled:
             pool = cg.module.llvm.globals.get(POOL_FOR) or ir.Function(
                 cg.module.llvm, ir.FunctionType(m.i32, [BODY_TYPE.as_pointer(), m.i8p, m.i64]),
                 POOL_FOR)
-            bld.call(pool, [fn, env, shape[0]])
+            bld.call(pool, [fn, env, count])
         with inline:
-            bld.call(fn, [env, zero, shape[0], zero])
+            bld.call(fn, [env, zero, count, zero])
+    return True
 
 
 def outline(cg, emit):

@@ -6,13 +6,16 @@ Reductions along an axis live in statistics.py.
 Float and complex sums (sum, mean, var, std) add in NumPy's pairwise order
 (`_pairwise`): the same result as NumPy bit for bit over 1-D arrays, over
 C/F-contiguous arrays of any dimension and over 1-D array expressions, and
-fast, since eight independent running sums vectorise.
+fast, since eight independent running sums vectorise. Under parallel=True
+a long sum is split along the same halving tree into 16 subtrees summed on
+the thread pool, then added in tree order: still the serial result, bit for
+bit.
 """
 
 import numpy as np
 from llvmlite import ir
 
-from ember.codegen import arith, arrays, casts, lazy
+from ember.codegen import arith, arrays, casts, lazy, outline
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.registry import Impl, bind, register
@@ -137,7 +140,7 @@ def _float_sum(cg, values, dtype, result):
                 with one_by_one:
                     arrays.nested_loop(cg, [shape[-1]], lambda idx: add(element(idx[0])))
                 with pairwise:
-                    add(_pairwise(cg, ir.Constant(m.i64, 0), shape[-1], element, result))
+                    add(_pairwise_split(cg, shape[-1], element, result))
             return
         chunk = ir.Constant(m.i64, _CAST_CHUNK)
         chunks = bld.sdiv(bld.add(shape[-1], ir.Constant(m.i64, _CAST_CHUNK - 1)), chunk)
@@ -160,6 +163,58 @@ def _float_sum(cg, values, dtype, result):
             casts.cast(bld, values.element(idx), dtype, result)))
     lazy.versioned(cg, values, shape, emit, one_by_one)
     return bld.load(slot)
+
+
+def _left_half(bld, n, width):
+    """The length of the left half when pairwise summation splits n elements
+    (of `width` reals each): half the reals, rounded down to whole groups."""
+    reals = bld.mul(n, ir.Constant(m.i64, width))
+    half = bld.and_(bld.ashr(reals, ir.Constant(m.i64, 1)), ir.Constant(m.i64, -_LANES))
+    return bld.sdiv(half, ir.Constant(m.i64, width))
+
+
+_SPLIT_DEPTH = 4  # a split sum is 2**4 subtrees: chunks for dynamic scheduling
+
+
+def _pairwise_split(cg, count, element, ty):
+    """_pairwise over [0, count), its top _SPLIT_DEPTH levels of halving done
+    in parallel when the sum is long and cg may use the pool: the subtrees
+    are summed by the pool's threads, then added in the serial order."""
+    bld = cg.builder
+    zero = ir.Constant(m.i64, 0)
+    if not outline.may_split(cg):
+        return _pairwise(cg, zero, count, element, ty)
+    width = 2 if isinstance(ty, t.Complex) else 1
+    tasks = 1 << _SPLIT_DEPTH
+    partials = cg.alloca(ir.ArrayType(m.value_type(ty), tasks))
+    result = cg.alloca(m.value_type(ty))
+
+    def subtree(task):
+        start, size = zero, count
+        for level in reversed(range(_SPLIT_DEPTH)):
+            half = _left_half(bld, size, width)
+            bit = bld.and_(bld.lshr(task, ir.Constant(m.i64, level)), ir.Constant(m.i64, 1))
+            right = bld.icmp_unsigned("!=", bit, zero)
+            start = bld.select(right, bld.add(start, half), start)
+            size = bld.select(right, bld.sub(size, half), half)
+        total = _pairwise(cg, start, size, element, ty)
+        bld.store(total, bld.gep(partials, [zero, task]))
+
+    # Long enough that every range above the subtrees is longer than a block,
+    # so serial summation splits it the same way.
+    large = bld.icmp_signed(">=", count, ir.Constant(m.i64, outline.PARALLEL_MIN_ELEMENTS))
+    with bld.if_else(large) as (split, serial):
+        with split:
+            if outline.split(cg, ir.Constant(m.i64, tasks), ir.Constant(m.i1, 1), lambda lo, hi:
+                             arrays.nested_loop(cg, [ir.Constant(m.i64, tasks)],
+                                                lambda idx: subtree(idx[0]), outer=(lo, hi))):
+                bld.store(_tree_sum(cg, [bld.load(bld.gep(partials, [zero, ir.Constant(
+                    m.i64, k)])) for k in range(tasks)], ty), result)
+            else:
+                bld.store(_pairwise(cg, zero, count, element, ty), result)
+        with serial:
+            bld.store(_pairwise(cg, zero, count, element, ty), result)
+    return bld.load(result)
 
 
 def _pairwise(cg, start, count, element, ty):
@@ -193,8 +248,7 @@ def _pairwise(cg, start, count, element, ty):
     bld.cbranch(bld.icmp_signed(">", n, const(_BLOCK // width)), blocks["split"], blocks["leaf"])
 
     bld.position_at_end(blocks["split"])
-    half = bld.and_(bld.ashr(bld.mul(n, const(width)), const(1)), const(-_LANES))
-    half = bld.sdiv(half, const(width))
+    half = _left_half(bld, n, width)
     d = bld.load(depth)
     bld.store(bld.sub(n, half), bld.gep(rights, [const(0), d]))
     bld.store(bld.add(d, const(1)), depth)
@@ -233,6 +287,13 @@ def _pairwise(cg, start, count, element, ty):
     return bld.load(value)
 
 
+def _tree_sum(cg, parts, ty):
+    """parts (a power of two of them) added as a balanced tree, neighbours first."""
+    while len(parts) > 1:
+        parts = [arith.binop(cg, "+", a, b, ty) for a, b in zip(parts[::2], parts[1::2])]
+    return parts[0]
+
+
 def _block_sum(cg, first, n, element, ty, lanes):
     """One block as NumPy sums it: `lanes` running sums over whole groups of
     `lanes` elements, added as a balanced tree, then the rest one by one.
@@ -262,10 +323,8 @@ def _block_sum(cg, first, n, element, ty, lanes):
     parts = [bld.extract_element(reals, ir.Constant(m.i32, k)) for k in range(_LANES)]
     if width == 2:
         parts = [arith.make_complex(bld, re, im, ty) for re, im in zip(parts[::2], parts[1::2])]
-    while len(parts) > 1:
-        parts = [arith.binop(cg, "+", a, b, ty) for a, b in zip(parts[::2], parts[1::2])]
     total = cg.alloca(m.value_type(ty))
-    bld.store(parts[0], total)
+    bld.store(_tree_sum(cg, parts, ty), total)
 
     def rest(idx):
         item = element(bld.add(first, bld.add(whole, idx[0])))

@@ -107,3 +107,14 @@ def test_small_integer_powers_of_infinities_nan_and_overflow():
         with np.errstate(all="ignore"):
             want = tuple(np.float64(x) ** n for n in (2, 3, 4, 8))
         np.testing.assert_array_equal(powers(x), want)
+
+
+def test_small_integer_powers_are_correctly_rounded_at_every_magnitude():
+    @ember.njit
+    def powers(x):
+        return x**3, x**4, x**5, x**6, x**7, x**8
+    rng = np.random.default_rng(3)
+    for x in rng.standard_normal(400) * 10.0 ** rng.integers(-30, 30, 400):
+        for n, got in zip(range(3, 9), powers(float(x))):
+            if 1e-300 < abs(x) ** n < 1e300:
+                assert got == float(Fraction(float(x)) ** n)

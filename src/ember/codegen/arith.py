@@ -203,28 +203,28 @@ def negate(cg, value, ty):
 def float_power_small_int(cg, x, n):
     """x ** n for a constant integer 2 <= n <= 8, as accurately as libm's pow.
 
-    Repeated multiplication carried in double-double (the error of each
-    product is recovered exactly with an FMA), rounded once at the end: the
-    result is the correctly rounded power except in cases rarer than 2**-50,
-    at a fraction of a pow call's cost. x * x is correctly rounded as it is.
-    Where the result is not finite (an infinite or NaN x, overflow), the
-    error terms are NaN: the plain product is the answer there.
+    x**(n-1) is carried as an unevaluated sum hi + lo: hi the plain product,
+    lo the rounding errors of its multiplications (each recovered exactly
+    with an FMA, then carried along). The last multiplication rounds once:
+    fma(hi, x, lo * x). The result is the correctly rounded power except in
+    cases rarer than 2**-50, at a fraction of a pow call's cost; x * x is
+    correctly rounded as it is. Where the result is not finite (an infinite
+    or NaN x, overflow) the error terms are NaN: the plain product is the
+    answer there.
     """
     bld = cg.builder
     if n == 2:
         return bld.fmul(x, x)
-    hi, lo, plain = x, ir.Constant(x.type, 0.0), x
-    for _ in range(n - 1):
+    hi, lo = x, None
+    for _ in range(n - 2):
         product = bld.fmul(hi, x)
-        plain = bld.fmul(plain, x)
         error = cg.call_intrinsic("llvm.fma", [hi, x, bld.fneg(product)])
-        lo = cg.call_intrinsic("llvm.fma", [lo, x, error])
-        hi = bld.fadd(product, lo)  # renormalise: (hi, lo) = two_sum(product, lo)
-        lo = bld.fsub(lo, bld.fsub(hi, product))
-    result = bld.fadd(hi, lo)
+        lo = error if lo is None else cg.call_intrinsic("llvm.fma", [lo, x, error])
+        hi = product
+    result = cg.call_intrinsic("llvm.fma", [hi, x, bld.fmul(lo, x)])
     infinity = ir.Constant(x.type, float("inf"))
     finite = bld.fcmp_ordered("<", cg.call_intrinsic("llvm.fabs", [result]), infinity)
-    return bld.select(finite, result, plain)
+    return bld.select(finite, result, bld.fmul(hi, x))
 
 
 def complex_power_small_int(cg, z, n, ty):

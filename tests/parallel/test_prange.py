@@ -235,3 +235,36 @@ def test_exceptions_on_every_thread_leave_the_pool_usable():
         with pytest.raises(ValueError, match="element too big"):
             parallel(np.tile(np.arange(10), 10_000))  # raises in every chunk
     assert parallel(np.ones(100_000, np.int64)) == 100_000
+
+
+def column_totals(x):
+    acc = np.zeros(x.shape[1], x.dtype)
+    for i in ember.prange(x.shape[0]):
+        acc += x[i]
+    return acc
+
+
+def scaled_totals(x, limit):
+    acc = np.ones(x.shape[1])
+    for i in ember.prange(x.shape[0]):
+        if x[i, 0] > limit:
+            raise ValueError("row over the limit")
+        acc -= 2.0 * x[i]
+    return acc
+
+
+def test_whole_array_reductions_equal_serial():
+    from ember.runtime import stats
+
+    parallel, serial = both(column_totals)
+    ints = np.random.RandomState(6).randint(-1000, 1000, (5000, 7))
+    np.testing.assert_array_equal(parallel(ints), serial(ints))  # exact in integers
+    floats = np.random.RandomState(7).rand(5000, 7)
+    np.testing.assert_allclose(parallel(floats), serial(floats), rtol=1e-12)
+    parallel, serial = both(scaled_totals)
+    np.testing.assert_allclose(parallel(floats, 2.0), serial(floats, 2.0), rtol=1e-12)
+    before = stats()
+    with pytest.raises(ValueError, match="over the limit"):
+        parallel(floats, 0.5)
+    after = stats()
+    assert after.allocs - before.allocs == after.frees - before.frees  # partials released

@@ -12,7 +12,7 @@ are combined into the reduction variables in thread order.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, loops
+from ember.codegen import arith, arrays, casts, indexing, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.codegen.function import FunctionEmitter
 from ember.types import core as t
@@ -50,11 +50,13 @@ def emit_parallel_for(cg, loop, plan):
     failed = bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0))
     with bld.if_then(failed, likely=False):
         _copy_first_exception(cg, excinfos, threads)
+        _release_partials(cg, reductions, partials, threads)
         cg.leave(status)
         bld.position_at_end(cg.func.append_basic_block("unreachable"))
         bld.unreachable()
     for (name, op), partial in zip(reductions, partials):
         _combine(cg, name, op, partial, threads)
+    _release_partials(cg, reductions, partials, threads)
     bld.call(_declare(cg, "llvm.stackrestore", ir.FunctionType(ir.VoidType(), [m.i8p])),
              [stack])
 
@@ -83,8 +85,33 @@ def _identity(cg, op, ty, current):
 def _partials(cg, name, op, threads):
     ty = cg.typed.var_types[name]
     partials = cg.builder.alloca(m.value_type(ty), size=threads, name=f"{name}.partials")
-    _fill(cg, partials, threads, _identity(cg, op, ty, cg.builder.load(cg.slots[name])))
+    current = cg.builder.load(cg.slots[name])
+    if isinstance(ty, t.Array):  # `acc += row`: a private array per thread
+        _for_each_thread(cg, threads, lambda k: cg.builder.store(
+            _private_array(cg, op, current, ty), cg.builder.gep(partials, [k])))
+    else:
+        _fill(cg, partials, threads, _identity(cg, op, ty, current))
     return partials
+
+
+def _private_array(cg, op, current, ty):
+    """A new array shaped like `current`, holding the operator's identity
+    (or a copy of `current` for idempotent operators)."""
+    own = ty.copy(layout="C")
+    fresh = arrays.allocate(cg, own, indexing.shape_of(cg.builder, current, ty.ndim))
+    if op in ("+", "-", "*"):
+        arrays.fill(cg, fresh, own, cg.constant(int(op == "*"), ty.dtype), ty.dtype)
+    else:
+        lazy.store_into(cg, fresh, own, lazy.from_array(cg, current, ty))
+    return fresh
+
+
+def _release_partials(cg, reductions, partials, threads):
+    for (name, _), partial in zip(reductions, partials):
+        ty = cg.typed.var_types[name]
+        if refcount.is_refcounted(ty):
+            _for_each_thread(cg, threads, lambda k, p=partial, ty=ty: refcount.decref(
+                cg, cg.builder.load(cg.builder.gep(p, [k])), ty))
 
 
 def _fill(cg, array, count, value):
@@ -126,7 +153,15 @@ def _combine(cg, name, op, partials, threads):
     ty, slot = cg.typed.var_types[name], cg.slots[name]
 
     def merge(k):
-        bld.store(_apply(cg, op, bld.load(slot), bld.load(bld.gep(partials, [k])), ty), slot)
+        partial = bld.load(bld.gep(partials, [k]))
+        if isinstance(ty, t.Array):  # in place, as `acc += partial` would be
+            target = bld.load(slot)
+            update = lazy.combine(cg, ty.copy(layout="C"), [
+                lazy.from_array(cg, target, ty), lazy.from_array(cg, partial, ty)],
+                lambda v: _apply(cg, op, v[0], v[1], ty.dtype))
+            lazy.assign(cg, target, ty, update, update.ty)
+        else:
+            bld.store(_apply(cg, op, bld.load(slot), partial, ty), slot)
     _for_each_thread(cg, threads, merge)
 
 
@@ -188,10 +223,16 @@ class ParallelBodyEmitter(FunctionEmitter):
             ty = self.typed.var_types[name]
             self.slots[name] = self.alloca(m.value_type(ty), name)
             current = bld.load(bld.gep(partial, [tid]))
-            bld.store(_identity(self, op, ty, current), self.slots[name])
+            if isinstance(ty, t.Array):  # the thread's private array, updated in place
+                refcount.incref(self, current, ty)  # the slot's reference
+                bld.store(current, self.slots[name])
+            else:
+                bld.store(_identity(self, op, ty, current), self.slots[name])
         self._chunk_loop(lo, hi, start, step)
         for (name, op), partial in zip(self.reductions, partials):
             ty = self.typed.var_types[name]
+            if isinstance(ty, t.Array):
+                continue
             cell = bld.gep(partial, [tid])
             self.builder.store(_apply(self, op, self.builder.load(cell),
                                       self.builder.load(self.slots[name]), ty), cell)

@@ -268,3 +268,28 @@ def test_whole_array_reductions_equal_serial():
         parallel(floats, 0.5)
     after = stats()
     assert after.allocs - before.allocs == after.frees - before.frees  # partials released
+
+
+def float_sum(a):
+    total = 0.0
+    for i in ember.prange(a.shape[0]):
+        total += a[i]
+    return total
+
+
+def test_float_sum_reordering_stays_within_the_documented_bound():
+    # With several threads a float sum is reassociated (per-thread partials,
+    # vector lanes): within n * eps * sum(|x|) of the exact sum. One thread
+    # keeps the serial order.
+    import math
+
+    parallel, serial = both(float_sum)
+    a = np.random.RandomState(8).standard_normal(1_000_003) * 1e3
+    exact = math.fsum(a)
+    bound = len(a) * np.finfo(float).eps * np.abs(a).sum()
+    assert abs(parallel(a) - exact) <= bound
+    try:
+        ember.set_num_threads(1)
+        assert parallel(a) == serial(a)
+    finally:
+        ember.set_num_threads(ember.config.NUM_THREADS)

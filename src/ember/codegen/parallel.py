@@ -15,6 +15,7 @@ from llvmlite import ir
 from ember.codegen import arith, arrays, casts, indexing, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.codegen.function import FunctionEmitter
+from ember.ir import nodes as n
 from ember.types import core as t
 
 POOL_FOR, POOL_THREADS = "ember_parallel_for", "ember_get_num_threads"
@@ -43,7 +44,13 @@ def emit_parallel_for(cg, loop, plan):
     fields = [cg.slots[name] for name in shared] + partials + [excinfos, start, step]
     for i, value in enumerate(fields):
         bld.store(value, bld.gep(env, [ir.Constant(m.i32, 0), ir.Constant(m.i32, i)]))
-    body = _emit_body(cg, loop, plan, shared, reductions, env_type)
+    body = _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate=False)
+    if any(_reassociable(cg, name, op) for name, op in reductions):
+        # Split across threads, a float sum is reordered anyway: there the
+        # body may reassociate it too, which vectorises it. One thread keeps
+        # the serial order exactly.
+        fast = _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate=True)
+        body = bld.select(bld.icmp_signed(">", threads, ir.Constant(m.i64, 1)), fast, body)
     run = _declare(cg, POOL_FOR, ir.FunctionType(m.i32, [_body_fnty.as_pointer(), m.i8p,
                                                         m.i64]))
     status = bld.call(run, [body, bld.bitcast(env, m.i8p), count])
@@ -177,10 +184,19 @@ def _copy_first_exception(cg, excinfos, threads):
     _for_each_thread(cg, threads, take, reverse=True)
 
 
-def _emit_body(cg, loop, plan, shared, reductions, env_type):
-    fn = ir.Function(cg.module.llvm, _body_fnty, f"{cg.func.name}.prange")
+def _reassociable(cg, name, op):
+    ty = cg.typed.var_types[name]
+    return op in ("+", "-", "*") and isinstance(ty, (t.Float, t.Complex))
+
+
+def _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate):
+    llvm = cg.module.llvm
+    fn = ir.Function(llvm, _body_fnty, llvm.get_unique_name(f"{cg.func.name}.prange"))
     fn.linkage = "internal"
-    ParallelBodyEmitter(cg, fn, loop, plan, shared, reductions, env_type).emit()
+    emitter = ParallelBodyEmitter(cg, fn, loop, plan, shared, reductions, env_type)
+    emitter.reassociate = {name for name, op in reductions
+                           if reassociate and _reassociable(cg, name, op)}
+    emitter.emit()
     return fn
 
 
@@ -188,6 +204,19 @@ class ParallelBodyEmitter(FunctionEmitter):
     """Emits the loop body over [lo, hi) as its own function."""
 
     in_parallel = True  # array loops inside run on this thread (codegen/outline.py)
+    reassociate = frozenset()  # reductions whose update may be reordered
+
+    def stmt_AugAssign(self, s):
+        if not (isinstance(s.target, n.Var) and s.target.name in self.reassociate):
+            return super().stmt_AugAssign(s)
+        value = self.expr(s.value)  # computed exactly; only the accumulation is reordered
+        saved, self.fmflags = self.fmflags, tuple(self.fmflags) + ("reassoc",)
+        try:
+            total = self.binop_values(s.op, self.expr(s.target), self.types[s.target], value,
+                                      self.types[s.value], self.types[s], s)
+        finally:
+            self.fmflags = saved
+        self.store_target(s.target, total, self.types[s])
 
     def __init__(self, parent, fn, loop, plan, shared, reductions, env_type):
         super().__init__(parent.module, parent.typed, parent.options, fn)
@@ -211,7 +240,11 @@ class ParallelBodyEmitter(FunctionEmitter):
         self.status = self.alloca(m.i32, "status")
         self.alloca_builder.store(ir.Constant(m.i32, 0), self.status)
         for name, pointer in zip(self.shared, fields[:nshared]):
-            self.slots[name] = pointer
+            # The body never assigns a shared variable (passes/parallel.py):
+            # a local copy lets LLVM keep it in registers (the array's data
+            # pointer and shape out of the loop).
+            self.slots[name] = self.alloca(pointer.type.pointee, name)
+            bld.store(bld.load(pointer), self.slots[name])
         for name in self.plan.privates:
             ty = self.typed.var_types[name]
             self.slots[name] = self.alloca(m.value_type(ty), name)

@@ -1,12 +1,15 @@
 """Removes bounds checks that are provably redundant.
 
-In `for i in range(len(a))` / `range(a.shape[k])` (or `range(0, ...)`),
+In `for i in range(len(a))` / `range(a.shape[k])` (or `range(0, ...)`, or prange),
 where neither `a` nor `i` is reassigned, every `a[..., i, ...]` with `i`
 at axis k is in range: the check, and the negative-index wrap, go away.
 That keeps such loops free of exits, so LLVM can vectorise them.
 """
 
+from ember import prange
 from ember.ir import nodes as n
+
+_RANGES = (range, prange)  # prange is range wherever it runs, split or not
 
 
 def remove_redundant_checks(typed):
@@ -45,7 +48,7 @@ def _nonnegative_range(iter_node):
     """range(stop), or range(start, stop[, step]) with a literal start >= 0 and a
     literal positive step: the loop variable is never negative."""
     if not (isinstance(iter_node, n.Call) and isinstance(iter_node.func, n.Global)
-            and iter_node.func.value is range and not iter_node.kwargs):
+            and iter_node.func.value in _RANGES and not iter_node.kwargs):
         return False
     args = iter_node.args
     if len(args) == 1:
@@ -72,7 +75,7 @@ def _mark_nonnegative(typed, loop):
 def _range_bound(iter_node):
     """(array name, axis) when the loop is over range(len(a)) or range(a.shape[k])."""
     if not (isinstance(iter_node, n.Call) and isinstance(iter_node.func, n.Global)
-            and iter_node.func.value is range and not iter_node.kwargs):
+            and iter_node.func.value in _RANGES and not iter_node.kwargs):
         return None
     args = iter_node.args
     if len(args) == 2 and isinstance(args[0], n.Const) and args[0].value == 0:

@@ -20,8 +20,21 @@ from ember.typing.registry import Impl, register
 # outside parallel regions), each seeded from the OS as NumPy does when
 # unseeded: threads draw independent streams, never racing on one state.
 MAX_THREADS = 256
-_STATE = (np.zeros((MAX_THREADS, mt.N), np.uint32), np.zeros((MAX_THREADS, 2), np.int64),
-          np.zeros((MAX_THREADS, 1), np.float64))
+# Each thread's rows are padded to whole 64-byte cache lines: threads drawing
+# at once never write to a line another thread uses (the position in meta
+# changes on every draw).
+_LINE = 64
+
+
+def _rows(width, dtype):
+    """Zeros of shape (MAX_THREADS, width), each row starting a cache line."""
+    raw = np.zeros(MAX_THREADS * width * np.dtype(dtype).itemsize + _LINE, np.uint8)
+    start = -raw.ctypes.data % _LINE
+    return raw[start:start + MAX_THREADS * width * np.dtype(dtype).itemsize].view(
+        dtype).reshape(MAX_THREADS, width)
+
+
+_STATE = (_rows(mt.N + 16, np.uint32), _rows(8, np.int64), _rows(8, np.float64))
 for _row in range(MAX_THREADS):
     mt.seed(*(part[_row] for part in _STATE), int.from_bytes(os.urandom(4), "little"))
 _STATE_TYPE = t.Tuple([t.Array(t.uint32, 1, "C"), t.Array(t.int64, 1, "C"),

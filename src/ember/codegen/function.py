@@ -12,6 +12,7 @@ from ember.codegen import arith, casts, indexing, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
+from ember.passes.aliasing import disjoint_updates
 from ember.types import core as t
 from ember.typing import ops
 
@@ -135,7 +136,8 @@ class FunctionEmitter:
                 self, self.lazy(s.value), self.types[s.value])
             return
         value = self.lazy(s.value) if isinstance(s.target, n.Index) else self.expr(s.value)
-        self.store_target(s.target, value, self.types[s.value])
+        self.store_target(s.target, value, self.types[s.value],
+                          id(s) in disjoint_updates(self.typed))
 
     def stmt_AugAssign(self, s):
         result_type = self.types[s]
@@ -147,7 +149,8 @@ class FunctionEmitter:
             update = self.elementwise(target_type.copy(layout="C"), [
                 (target, target_type), s.value], lambda v, ts: self.binop_values(
                     s.op, v[0], ts[0], v[1], ts[1], _binop_element(s.op, combined, dtype), s))
-            lazy.assign(self, target, target_type, update, update.ty)
+            lazy.assign(self, target, target_type, update, update.ty,
+                        id(s) in disjoint_updates(self.typed))
             return
         if isinstance(s.target, n.Index):
             base = self.expr(s.target.value)
@@ -226,7 +229,9 @@ class FunctionEmitter:
 
     # ---- assignment ------------------------------------------------------------
 
-    def store_target(self, target, value, ty):
+    def store_target(self, target, value, ty, disjoint=False):
+        """Assign `value` to a variable, tuple or element/view; `disjoint`: an
+        array value does not read the view's memory (passes/aliasing.py)."""
         if isinstance(target, n.Var):
             slot_type = self.typed.var_types[target.name]
             value = casts.cast(self.builder, value, ty, slot_type)
@@ -249,7 +254,7 @@ class FunctionEmitter:
                 return
             if isinstance(self.types[target], t.Array):  # a slice or sub-array
                 view = indexing.getitem(self, target)
-                lazy.assign(self, view, self.types[target], value, ty)
+                lazy.assign(self, view, self.types[target], value, ty, disjoint)
                 return
             if isinstance(value, lazy.Lazy):
                 value = self.new_reference(lazy.materialize(self, value), value.ty)

@@ -245,12 +245,13 @@ def _extent(cg, arr, ty):
     return lo, hi
 
 
-def assign(cg, target, target_type, value, value_type):
+def assign(cg, target, target_type, value, value_type, disjoint=False):
     """In-place `target[...] = value` with NumPy's semantics when value reads
     memory the loop writes: the expression then goes to a temporary first.
-    The expression's loop is emitted once, into whichever destination."""
+    The expression's loop is emitted once, into whichever destination.
+    `disjoint`: value is known not to read target's memory (passes/aliasing)."""
     lazy = as_lazy(cg, value, value_type)
-    if not lazy.leaves:
+    if not lazy.leaves or disjoint:
         store_into(cg, target, target_type, lazy)
         return
     bld = cg.builder

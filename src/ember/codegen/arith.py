@@ -208,9 +208,9 @@ def float_power_small_int(cg, x, n):
     with an FMA, then carried along). The last multiplication rounds once:
     fma(hi, x, lo * x). The result is the correctly rounded power except in
     cases rarer than 2**-50, at a fraction of a pow call's cost; x * x is
-    correctly rounded as it is. Where the result is not finite (an infinite
-    or NaN x, overflow) the error terms are NaN: the plain product is the
-    answer there.
+    correctly rounded as it is. An infinite or NaN x, or an overflow on the
+    way, makes the error terms infinite or NaN and the result NaN: the plain
+    product is the answer there.
     """
     bld = cg.builder
     if n == 2:
@@ -222,9 +222,7 @@ def float_power_small_int(cg, x, n):
         lo = error if lo is None else cg.call_intrinsic("llvm.fma", [lo, x, error])
         hi = product
     result = cg.call_intrinsic("llvm.fma", [hi, x, bld.fmul(lo, x)])
-    infinity = ir.Constant(x.type, float("inf"))
-    finite = bld.fcmp_ordered("<", cg.call_intrinsic("llvm.fabs", [result]), infinity)
-    return bld.select(finite, result, bld.fmul(hi, x))
+    return bld.select(bld.fcmp_unordered("uno", result, result), bld.fmul(hi, x), result)
 
 
 def complex_power_small_int(cg, z, n, ty):

@@ -56,12 +56,6 @@ def _numpy_float32(ty):
     return ty == t.float32 or isinstance(ty, (t.Boolean, t.Integer)) and ty.bits <= 16
 
 
-# ember's copies of NumPy code whose results must be bit-identical to
-# NumPy's, which computes with the C library (the legacy random generator's
-# normal deviates take a log): their calls go to the C library.
-C_LIBRARY_CALLERS = frozenset({"ember.lib.random_mt"})
-
-
 def _emit_unary(name, intrinsic, cname):
     """The emitter of math.`name`; decided when typing, so that a change of
     config.VECMATH between typing and code generation cannot mix the two."""
@@ -74,9 +68,6 @@ def _emit_unary(name, intrinsic, cname):
         return cg.call_external(cname, m.f64, args)
 
     def emit(cg, args):
-        py_func = cg.typed.func.py_func
-        if getattr(py_func, "__module__", None) in C_LIBRARY_CALLERS:
-            return c_library(cg, args)
         return vecmath.call(cg, name, args[0])
 
     return emit if config.VECMATH and name in vecmath.FUNCTIONS else c_library
@@ -116,6 +107,21 @@ for _name, _cname in _BINARY.items():
     register(getattr(math, _name))(_binary_typer(_cname))
     if _name in _NUMPY_ALIASES:
         register(getattr(np, _NUMPY_ALIASES[_name]))(elementwise(_binary_typer(_cname)))
+
+
+def c_log(x):
+    """math.log through the C library's log: for ember's copies of NumPy code
+    whose results must be NumPy's bit for bit (the legacy generator's normal
+    deviates take a log), since NumPy calls the C library."""
+    return math.log(x)
+
+
+@register(c_log)
+def type_c_log(args, kws):
+    """one real number -> float64, computed by the C library"""
+    if kws or len(args) != 1 or not _float_arg(args[0]):
+        return None
+    return Impl(t.float64, [t.float64], emit=lambda cg, a: cg.call_external("log", m.f64, a))
 
 
 @register(math.log)

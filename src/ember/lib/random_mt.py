@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from ember.lib.mathlib import c_log
+
 N = 624  # state words
 M = 397  # the twist's middle word offset
 MATRIX_A = 0x9908B0DF
@@ -116,7 +118,7 @@ def standard_normal(key, meta, gauss):
         x2 = 2.0 * random_sample(key, meta) - 1.0
         r2 = x1 * x1 + x2 * x2
     # Bit-exactness: NumPy computes (-2 log r2) / r2, then the square root.
-    f = math.sqrt(-2.0 * math.log(r2) / r2)
+    f = math.sqrt(-2.0 * c_log(r2) / r2)
     gauss[0] = f * x1
     meta[1] = 1
     return f * x2

@@ -293,3 +293,29 @@ def test_float_sum_reordering_stays_within_the_documented_bound():
         assert parallel(a) == serial(a)
     finally:
         ember.set_num_threads(ember.config.NUM_THREADS)
+
+
+def shifted_copy(src, dst, offset):
+    for i in ember.prange(src.shape[0]):
+        dst[i + offset] = src[i]  # not the loop index itself: checked per element
+        dst[i] += 1.0
+
+
+def test_out_of_range_index_raises_like_serial():
+    parallel, serial = both(sin_cos_into)
+    a = np.linspace(0, 1, 5000)
+    out_p, out_s = np.zeros(5000), np.zeros(5000)
+    parallel(a, out_p)
+    serial(a, out_s)
+    np.testing.assert_array_equal(out_p, out_s)
+    with pytest.raises(IndexError, match="out of bounds"):
+        parallel(a, np.zeros(4999))  # the last chunk's index is out of range
+    with pytest.raises(IndexError, match="out of bounds"):
+        parallel(a, np.zeros(10))
+    with pytest.raises(IndexError, match="out of bounds"):
+        ember.njit(parallel=True)(shifted_copy)(a, np.zeros(5000), 1)
+
+
+def sin_cos_into(a, out):
+    for i in ember.prange(a.shape[0]):
+        out[i] = np.sin(a[i]) + np.cos(a[i])

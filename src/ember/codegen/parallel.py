@@ -274,6 +274,52 @@ class ParallelBodyEmitter(FunctionEmitter):
         self.alloca_builder.branch(body)
 
     def _chunk_loop(self, lo, hi, start, step):
+        """The chunk's iterations; when the body indexes shared arrays with the
+        loop variable, a second copy without those checks runs when the
+        chunk's first and last index are in range (so it can vectorise)."""
+        accesses = self._loop_indexed() if self.boundscheck else []
+        if not accesses:
+            self._iterations(lo, hi, start, step)
+            return
+        bld = self.builder
+        first = bld.add(start, bld.mul(lo, step))
+        last = bld.add(start, bld.mul(bld.sub(hi, ir.Constant(m.i64, 1)), step))
+        low = bld.select(bld.icmp_signed("<", first, last), first, last)
+        high = bld.select(bld.icmp_signed("<", first, last), last, first)
+        in_range = bld.icmp_signed(">=", low, ir.Constant(m.i64, 0))
+        for name, _, axis in accesses:
+            extent = bld.extract_value(bld.load(self.slots[name]), [m.ARRAY_SHAPE, axis])
+            in_range = bld.and_(in_range, bld.icmp_signed("<", high, extent))
+        with bld.if_else(in_range, likely=True) as (unchecked, checked):
+            with unchecked:
+                marks = {(node, axis) for _, node, axis in accesses}
+                self.typed.safe_indexes.update(marks)
+                try:
+                    self._iterations(lo, hi, start, step)
+                finally:
+                    self.typed.safe_indexes.difference_update(marks)
+            with checked:
+                self._iterations(lo, hi, start, step)
+
+    def _loop_indexed(self):
+        """(array, Index node, axis) for every `a[..., i, ...]` in the body
+        with `i` the loop variable (never reassigned) and `a` a shared array."""
+        target = self.loop.target.name
+        if any(target in n.assigned_names(stmt) for stmt in n.walk(self.loop.body)):
+            return []
+        found = []
+        for stmt in n.walk(self.loop.body):
+            for node in n.statement_expressions(stmt):
+                if not (isinstance(node, n.Index) and isinstance(node.value, n.Var)
+                        and node.value.name in self.shared
+                        and isinstance(self.typed.var_types.get(node.value.name), t.Array)):
+                    continue
+                parts = node.index.items if isinstance(node.index, n.TupleExpr) else [node.index]
+                found += [(node.value.name, node, axis) for axis, part in enumerate(parts)
+                          if isinstance(part, n.Var) and part.name == target]
+        return found
+
+    def _iterations(self, lo, hi, start, step):
         bld = self.builder
         counter = self.alloca(m.i64, "k")
         bld.store(lo, counter)

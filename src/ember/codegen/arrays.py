@@ -7,8 +7,9 @@ from ember.codegen import models as m
 from ember.types import core as t
 
 
-def allocate(cg, ty, shape):
-    """A new C- (or F-) contiguous array of type `ty` and the given shape (i64 values)."""
+def allocate(cg, ty, shape, zeroed=False):
+    """A new C- (or F-) contiguous array of type `ty` and the given shape (i64
+    values); all bytes zero when `zeroed`."""
     bld = cg.builder
     zero = ir.Constant(m.i64, 0)
     nbytes = ir.Constant(m.i64, m.itemsize(ty.dtype))
@@ -22,8 +23,9 @@ def allocate(cg, ty, shape):
         overflow = bld.or_(overflow, bld.extract_value(product, 1))
     cg.check(bld.not_(overflow), ValueError, "array is too big; `arr.size * arr.dtype.itemsize` "
              "is larger than the maximum possible size")
-    alloc = cg.module.llvm.globals.get("ember_nrt_alloc") or ir.Function(
-        cg.module.llvm, ir.FunctionType(m.i8p, [m.i64]), "ember_nrt_alloc")
+    name = "ember_nrt_alloc_zeroed" if zeroed else "ember_nrt_alloc"
+    alloc = cg.module.llvm.globals.get(name) or ir.Function(
+        cg.module.llvm, ir.FunctionType(m.i8p, [m.i64]), name)
     meminfo = bld.call(alloc, [nbytes])
     cg.check(bld.icmp_unsigned("!=", meminfo, ir.Constant(m.i8p, None)), MemoryError,
              "cannot allocate %lld bytes", [nbytes])

@@ -51,28 +51,20 @@ def _new_array(kind, fill_name=None):
         def emit(cg, values):
             by_name = dict(zip(order, values))
             shape = arrays.shape_values(cg, by_name["shape"], types["shape"])
-            out = arrays.allocate(cg, result, shape)
-            if kind == "zeros":
-                _memset_zero(cg, out, result, shape)
-            elif kind == "ones":
-                arrays.fill(cg, out, result, ir.Constant(m.i64, 1), t.int64)
-            elif kind == "full":
-                arrays.fill(cg, out, result, by_name["fill_value"], types["fill_value"])
-            return out
+            return _filled(cg, result, shape, kind, by_name, types)
         return _fresh(Impl(result, arg_types, emit=emit))
     return typer
 
 
-def _memset_zero(cg, arr, ty, shape):
-    bld = cg.builder
-    nbytes = ir.Constant(m.i64, m.itemsize(ty.dtype))
-    for size in shape:
-        nbytes = bld.mul(nbytes, size)
-    data = bld.bitcast(bld.extract_value(arr, m.ARRAY_DATA), m.i8p)
-    fn = cg.module.llvm.globals.get("llvm.memset.p0i8.i64") or ir.Function(
-        cg.module.llvm, ir.FunctionType(m.void, [m.i8p, m.i8, m.i64, m.i1]),
-        "llvm.memset.p0i8.i64")
-    bld.call(fn, [data, ir.Constant(m.i8, 0), nbytes, ir.Constant(m.i1, 0)])
+def _filled(cg, result, shape, kind, values, types):
+    """A new array for np.empty/zeros/ones/full (and their _like forms).
+    Zeros come from the allocator already zero: no pass over the memory."""
+    out = arrays.allocate(cg, result, shape, zeroed=kind == "zeros")
+    if kind == "ones":
+        arrays.fill(cg, out, result, ir.Constant(m.i64, 1), t.int64)
+    elif kind == "full":
+        arrays.fill(cg, out, result, values["fill_value"], types["fill_value"])
+    return out
 
 
 for _kind, _function in (("empty", np.empty), ("zeros", np.zeros), ("ones", np.ones),
@@ -96,14 +88,7 @@ def _like(kind):
         def emit(cg, values):
             by_name = dict(zip(order, values))
             shape = indexing.shape_of(cg.builder, by_name["a"], source.ndim)
-            out = arrays.allocate(cg, result, shape)
-            if kind == "zeros":
-                _memset_zero(cg, out, result, shape)
-            elif kind == "ones":
-                arrays.fill(cg, out, result, ir.Constant(m.i64, 1), t.int64)
-            elif kind == "full":
-                arrays.fill(cg, out, result, by_name["fill_value"], types["fill_value"])
-            return out
+            return _filled(cg, result, shape, kind, by_name, types)
         return _fresh(Impl(result, [types[name] for name in order], emit=emit))
     return typer
 

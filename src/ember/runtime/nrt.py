@@ -2,7 +2,11 @@
 blocks for arrays allocated by compiled code.
 
 A block is one allocation: a 64-byte header `{i64 refcount, i8* data,
-i64 size}` followed by the data, 64-byte aligned. Compiled code holds a
+i64 size, i8* raw}` followed by the data, 64-byte aligned; `raw` is what
+the C allocator returned (what `free` takes). Zero-filled blocks come from
+calloc, which hands out fresh pages untouched: np.zeros then costs no pass
+over memory, and the pages are first touched by whoever writes them (in
+parallel, by every thread). Compiled code holds a
 pointer to the header (the array's `meminfo`); incref/decref are emitted
 inline in every module (codegen/refcount.py) and call `ember_nrt_free` when
 the count drops to zero. Arrays handed to Python own their block through a
@@ -18,8 +22,9 @@ from ember.codegen import models as m
 
 HEADER = 64
 ALLOC, FREE, DESTRUCTOR = "ember_nrt_alloc", "ember_nrt_free", "ember_nrt_capsule_destructor"
+ALLOC_ZEROED = "ember_nrt_alloc_zeroed"
 _COUNTERS = ("ember_nrt_allocs", "ember_nrt_frees")
-meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64])
+meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64, m.i8p])
 
 
 def emit_runtime(module):
@@ -30,31 +35,46 @@ def emit_runtime(module):
         glob = ir.GlobalVariable(llvm, m.i64, name)
         glob.initializer = ir.Constant(m.i64, 0)
         counters[name] = glob
-    malloc = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64, m.i64]), "aligned_alloc")
+    aligned_alloc = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64, m.i64]), "aligned_alloc")
+    calloc = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64, m.i64]), "calloc")
     free = ir.Function(llvm, ir.FunctionType(m.void, [m.i8p]), "free")
-    _emit_alloc(llvm, malloc, counters["ember_nrt_allocs"])
+    _emit_alloc(llvm, ALLOC, counters["ember_nrt_allocs"], lambda bld, total: bld.call(
+        aligned_alloc, [ir.Constant(m.i64, HEADER), total]))
+    # calloc aligns to 16 bytes only: ask for one header more and align by hand.
+    _emit_alloc(llvm, ALLOC_ZEROED, counters["ember_nrt_allocs"], lambda bld, total: bld.call(
+        calloc, [ir.Constant(m.i64, 1), bld.add(total, ir.Constant(m.i64, HEADER))]),
+        align=True)
     free_fn = _emit_free(llvm, free, counters["ember_nrt_frees"])
     _emit_capsule_destructor(llvm, free_fn)
 
 
-def _emit_alloc(llvm, malloc, counter):
-    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64]), ALLOC)
+def _emit_alloc(llvm, name, counter, allocate, align=False):
+    """`name(size)`: a block with room for `size` bytes, or null."""
+    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64]), name)
     bld = ir.IRBuilder(fn.append_basic_block())
     (size,) = fn.args
     # aligned_alloc needs a multiple of the alignment.
     total = bld.and_(bld.add(size, ir.Constant(m.i64, 2 * HEADER - 1)),
                      ir.Constant(m.i64, -HEADER))
     too_big = bld.icmp_unsigned(">", size, ir.Constant(m.i64, 2**62))
-    block = bld.select(too_big, ir.Constant(m.i8p, None),
-                       bld.call(malloc, [ir.Constant(m.i64, HEADER), total]))
-    with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
-        bld.ret(block)
+    with bld.if_then(too_big, likely=False):
+        bld.ret(ir.Constant(m.i8p, None))
+    raw = allocate(bld, total)
+    with bld.if_then(bld.icmp_unsigned("==", raw, ir.Constant(m.i8p, None)), likely=False):
+        bld.ret(raw)
+    block = raw
+    if align:
+        address = bld.ptrtoint(raw, m.i64)
+        aligned = bld.and_(bld.add(address, ir.Constant(m.i64, HEADER - 1)),
+                           ir.Constant(m.i64, -HEADER))
+        block = bld.gep(raw, [bld.sub(aligned, address)])
     header = bld.bitcast(block, meminfo_type.as_pointer())
     zero = ir.Constant(m.i32, 0)
     bld.store(ir.Constant(m.i64, 1), bld.gep(header, [zero, zero]))
     bld.store(bld.gep(block, [ir.Constant(m.i64, HEADER)]),
               bld.gep(header, [zero, ir.Constant(m.i32, 1)]))
     bld.store(size, bld.gep(header, [zero, ir.Constant(m.i32, 2)]))
+    bld.store(raw, bld.gep(header, [zero, ir.Constant(m.i32, 3)]))
     bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
     bld.ret(block)
 
@@ -63,7 +83,9 @@ def _emit_free(llvm, free, counter):
     fn = ir.Function(llvm, ir.FunctionType(m.void, [m.i8p]), FREE)
     bld = ir.IRBuilder(fn.append_basic_block())
     bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
-    bld.call(free, [fn.args[0]])
+    header = bld.bitcast(fn.args[0], meminfo_type.as_pointer())
+    raw = bld.gep(header, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 3)])
+    bld.call(free, [bld.load(raw)])
     bld.ret_void()
     return fn
 
@@ -108,7 +130,7 @@ class Stats:
         return f"Stats(allocs={self.allocs}, frees={self.frees}, alive={self.alive})"
 
 
-FUNCTIONS = (ALLOC, FREE, DESTRUCTOR)
+FUNCTIONS = (ALLOC, ALLOC_ZEROED, FREE, DESTRUCTOR)
 COUNTERS = _COUNTERS
 _loaded = []  # the Runtime, once the CPU target has JIT-compiled it
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ember
+from ember.lib import random_mt as mt
 from ember.lib.random_mt import (
     choice,
     choice_index,
@@ -196,3 +197,16 @@ def test_errors_match_numpy(fn, name, call, error, message):
     key, meta, gauss = seeded(fn, 0)
     with pytest.raises(error, match=message):
         call(fn[name], key, meta, gauss)
+
+
+def test_seeding_many_rows_at_once_equals_seeding_each():
+    seeds = [0, 1, 5489, 2**32 - 1, 123456789]
+    keys, metas, gausses = (np.ones((5, mt.N + 3), np.uint32), np.ones((5, 4), np.int64),
+                            np.ones((5, 2)))
+    mt.seed_rows(keys, metas, gausses, seeds)
+    for row, s in enumerate(seeds):
+        key, meta, gauss = np.ones(mt.N + 3, np.uint32), np.ones(4, np.int64), np.ones(2)
+        mt.seed(key, meta, gauss, s)
+        np.testing.assert_array_equal(keys[row], key)
+        np.testing.assert_array_equal(metas[row], meta)
+        np.testing.assert_array_equal(gausses[row], gauss)

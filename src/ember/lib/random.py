@@ -35,8 +35,7 @@ def _rows(width, dtype):
 
 
 _STATE = (_rows(mt.N + 16, np.uint32), _rows(8, np.int64), _rows(8, np.float64))
-for _row in range(MAX_THREADS):
-    mt.seed(*(part[_row] for part in _STATE), int.from_bytes(os.urandom(4), "little"))
+mt.seed_rows(*_STATE, np.frombuffer(os.urandom(4 * MAX_THREADS), "<u4"))
 _STATE_TYPE = t.Tuple([t.Array(t.uint32, 1, "C"), t.Array(t.int64, 1, "C"),
                        t.Array(t.float64, 1, "C")])
 _TABLE_TYPES = [t.Array(x.dtype, 2, "C") for x in _STATE_TYPE.types]

@@ -190,3 +190,19 @@ def test_disable_jit_environment(monkeypatch):
     def f(x):
         return {1: x}[1]  # not compilable: proves the Python function ran
     assert f(5) == 5
+
+
+def test_lambdas_compile_like_functions():
+    add_one = ember.njit(lambda x: x + 1)
+    scale, shift = ember.njit(lambda a, b: a * b), ember.njit(lambda c: c - 0.5)
+    assert add_one(1) == 2 and scale(2, 3.5) == 7.0 and shift(2) == 1.5
+    data = [(3, 0.5), (1, 2.5), (2, 1.5)]
+    compiled = sorted(data,
+                      key=ember.njit(lambda pair: -pair[0] * pair[1]))
+    assert compiled == sorted(data, key=lambda pair: -pair[0] * pair[1])
+
+
+def test_two_lambdas_with_the_same_parameters_on_one_line_are_refused():
+    first, _ = ember.njit(lambda x: x + 1), ember.njit(lambda x: x - 1)
+    with pytest.raises(ember.errors.UnsupportedError, match="which lambda"):
+        first(1)

@@ -24,9 +24,11 @@ class Source:
         text = "".join(lines)
         self.indent = len(text) - len(text.lstrip(" \t"))
         self.line_offset = first_line - 1 if first_line else 0
-        tree = ast.parse(textwrap.dedent(text))
-        self.tree = next(node for node in tree.body
-                         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        self.tree = _function_node(_parse(textwrap.dedent(text)), py_func, self.loc_of_line)
+
+    def loc_of_line(self):
+        return Loc(self.filename, self.line_offset + 1, self.indent, None,
+                   self.py_func.__qualname__)
 
     def loc(self, node):
         line = getattr(node, "lineno", self.tree.lineno)
@@ -36,6 +38,73 @@ class Source:
             end_col = node.end_col_offset + self.indent
         return Loc(self.filename, line + self.line_offset, col, end_col,
                    self.py_func.__qualname__)
+
+
+def _parse(text):
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        # A lambda's lines can be a fragment of a larger statement (an
+        # argument of a call spanning several lines): parse the lambdas alone.
+        return ast.Module(body=[ast.Expr(value=lam) for lam in _lambdas_in(text)],
+                          type_ignores=[])
+
+
+def _lambdas_in(text):
+    """Every `lambda ...` expression in a fragment of source, the longest that
+    parses from each `lambda` keyword, with positions in `text`."""
+    found, start = [], text.find("lambda")
+    while start >= 0:
+        for end in range(len(text), start, -1):
+            try:
+                lam = ast.parse(text[start:end], mode="eval").body
+            except SyntaxError:
+                continue
+            if isinstance(lam, ast.Lambda):
+                found.append(_shifted(lam, text.count("\n", 0, start),
+                                      start - (text.rfind("\n", 0, start) + 1)))
+            break
+        start = text.find("lambda", start + 1)
+    return found
+
+
+def _shifted(tree, lines, cols):
+    """Positions of a subtree parsed alone, moved to where it starts in the text."""
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) is None:
+            continue
+        if node.lineno == 1:
+            node.col_offset += cols
+        if getattr(node, "end_lineno", None) == 1:
+            node.end_col_offset += cols
+        node.lineno += lines
+        if getattr(node, "end_lineno", None) is not None:
+            node.end_lineno += lines
+    return tree
+
+
+def _function_node(tree, py_func, loc):
+    """The def of py_func in tree; a lambda becomes a def returning its body."""
+    if py_func.__name__ != "<lambda>":
+        return next(node for node in tree.body
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    code = py_func.__code__
+    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)
+             and [a.arg for a in node.args.posonlyargs + node.args.args
+                  + node.args.kwonlyargs] == params]
+    if len(found) != 1:
+        raise UnsupportedError(
+            f"cannot tell which lambda of these lines is the one compiled "
+            f"({len(found)} take the parameters {', '.join(params) or 'none'})", loc(),
+            hint="give the function a name with `def`")
+    lam = found[0]
+    body = ast.copy_location(ast.Return(value=lam.body), lam.body)
+    fn = ast.FunctionDef(name="<lambda>", args=lam.args, body=[body], decorator_list=[],
+                         returns=None, type_comment=None)
+    if hasattr(ast, "TypeAlias"):  # Python 3.12+: generic parameters
+        fn.type_params = []
+    return ast.fix_missing_locations(ast.copy_location(fn, lam))
 
 
 _MISSING = object()

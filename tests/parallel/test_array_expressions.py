@@ -117,3 +117,16 @@ def test_complex_sum_splits_bit_for_bit():
         assert parallel(a) == complex_sum(a)
     finally:
         ember.set_num_threads(ember.config.NUM_THREADS)
+
+
+def integer_reductions(a):
+    return (a.sum(), a.max(), a.min(), np.prod(a > -5), a.argmax(), np.any(a > 5000),
+            np.all(a < 10**9), np.sum(a * 2 + 1))
+
+
+def test_reductions_that_accumulate_never_race():
+    parallel = ember.njit(parallel=True)(integer_reductions)
+    a = np.random.RandomState(9).randint(-1000, 1000, 4 * BIG)
+    expected = integer_reductions(a)
+    for _ in range(10):
+        assert parallel(a) == expected

@@ -158,12 +158,16 @@ def store_into(cg, target, target_type, lazy):
         value = lazy.element(own)
         ptr = arrays.element_pointer(cg, target, target_type, indices)
         indexing.store_element(bld, ptr, value, source_type, target_type.dtype)
-    loop(cg, lazy, shape, body)
+    loop(cg, lazy, shape, body, independent=True)
 
 
-def loop(cg, lazy, shape, body):
-    """Loops over `shape` computing lazy's elements (see versioned)."""
-    versioned(cg, lazy, shape, lambda: outline.array_loop(cg, shape, body))
+def loop(cg, lazy, shape, body, independent=False):
+    """Loops over `shape` computing lazy's elements (see versioned).
+    `independent`: each iteration writes only its own element and reads
+    nothing another writes, so parallel=True may split the loop across
+    threads (never so for a loop that accumulates)."""
+    run = outline.array_loop if independent else arrays.nested_loop
+    versioned(cg, lazy, shape, lambda: run(cg, shape, body))
 
 
 def versioned(cg, lazy, shape, emit, general=None):

@@ -48,9 +48,13 @@ def _expressions(depth):
 
 
 def compile_expression(text):
-    """Write the function to a real file: ember reads source through inspect."""
+    return compile_source(f"def f(a, b, c):\n    return {text}\n")
+
+
+def compile_source(source):
+    """Write `source` (defining f) to a real file: ember reads source through inspect."""
     path = _directory / f"expr_{next(_counter)}.py"
-    path.write_text(f"import numpy as np\n\n\ndef f(a, b, c):\n    return {text}\n")
+    path.write_text(f"import numpy as np\n\n\n{source}")
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

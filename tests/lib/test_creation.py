@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import ember
+from ember.errors import TypingError
 from ember.runtime import stats
 
 
@@ -76,6 +77,35 @@ def test_dtype_argument_forms():
         return a, b, c, d
     got = forms(2)
     assert [x.dtype for x in got] == [np.float32, np.int8, np.float32, np.uint16]
+
+
+def from_the_arrays_dtype(a, b):
+    d = a.dtype
+    scalar = d.type(3)
+    return (np.full(2, a.dtype.type(7)), np.full(1, scalar / d.type(2)), np.zeros(3, a.dtype),
+            np.ones((2, 2), dtype=d), b.astype(a.dtype), np.zeros(2, a.dtype.type),
+            np.full_like(b, 4, dtype=a.dtype), np.full(2, a.dtype.type(b[1])))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8, np.uint16, np.int64,
+                                   np.complex64, np.bool_])
+def test_the_arrays_dtype_as_type_and_argument(dtype):
+    check(from_the_arrays_dtype, np.zeros(3, dtype), np.array([1.0, 2.0, 0.0]))
+
+
+def test_full_takes_the_fill_values_dtype():
+    def fills(a):
+        return (np.full(2, a[0]), np.full(2, np.uint8(3)), np.full(2, 3), np.full(2, True),
+                np.full((1, 2), np.float32(0.5)))
+    check(fills, np.ones(2, np.int16))
+
+
+def test_unknown_dtype_attribute_is_a_typing_error():
+    @ember.njit
+    def kind(a):
+        return a.dtype.kind(1)
+    with pytest.raises(TypingError, match="unknown attribute 'kind'"):
+        kind(np.ones(2))
 
 
 def test_negative_dimensions_raise_value_error():

@@ -146,8 +146,23 @@ def tuple_axis(a):
 
 
 @ember.njit
-def keepdims(a):
-    return a.mean(axis=0, keepdims=True)
+def keepdims_variable(a, keep):
+    return a.mean(axis=0, keepdims=keep)
+
+
+@ember.njit
+def keepdims_whole_variable(a, keep):
+    return np.sum(a, keepdims=keep)
+
+
+@ember.njit
+def keepdims_int(a):
+    return np.max(a, axis=0, keepdims=1)
+
+
+@ember.njit
+def dtype_argument(a):
+    return np.sum(a, axis=0, dtype=np.float32)
 
 
 @ember.njit
@@ -158,8 +173,15 @@ def complex_min(a):
 def test_unsupported_arguments_are_typing_errors():
     with pytest.raises(TypingError, match="tuple of axes"):
         tuple_axis(np.ones((2, 2)))
-    with pytest.raises(TypingError, match="keepdims= is not supported"):
-        keepdims(np.ones((2, 2)))
+    for func in (keepdims_variable, keepdims_whole_variable):
+        with pytest.raises(TypingError, match=r"keepdims must be a literal True or False, "
+                                              "not bool"):
+            func(np.ones((2, 2)), True)
+    with pytest.raises(TypingError, match=r"np.max\(\): keepdims must be a literal True or "
+                                          "False, not int64"):
+        keepdims_int(np.ones((2, 2)))
+    with pytest.raises(TypingError, match="dtype= is not supported"):
+        dtype_argument(np.ones((2, 2)))
     with pytest.raises(TypingError, match="does not support complex arrays"):
         complex_min(np.ones((2, 2), complex))
 
@@ -172,6 +194,89 @@ def whole(a):
 def test_whole_array_forms_still_work():
     a = data((3, 4), np.float64)
     same(whole(a), whole.py_func(a), 1e-12)
+
+
+# ---- keepdims ------------------------------------------------------------------------------------
+
+@ember.njit
+def kept_along(a, ax):
+    return (np.sum(a, axis=ax, keepdims=True), a.sum(ax, keepdims=True),
+            np.prod(a, ax, keepdims=True), a.prod(axis=ax, keepdims=True),
+            np.mean(a, axis=ax, keepdims=True), a.mean(ax, keepdims=True),
+            np.var(a, axis=ax, keepdims=True), a.var(ax, ddof=1, keepdims=True),
+            np.std(a, axis=ax, keepdims=True, ddof=1), a.std(axis=ax, keepdims=True),
+            np.any(a, axis=ax, keepdims=True), a.all(ax, keepdims=True),
+            np.min(a, ax, keepdims=True), a.max(axis=ax, keepdims=True),
+            np.amin(a, axis=ax, keepdims=True), np.amax(a, ax, keepdims=True),
+            np.argmin(a, axis=ax, keepdims=True), a.argmax(ax, keepdims=True),
+            np.sum(a, axis=ax, keepdims=False), a.argmin(ax, keepdims=False))
+
+
+@ember.njit
+def kept_whole(a):
+    return (np.sum(a, keepdims=True), a.prod(keepdims=True), np.mean(a, keepdims=True),
+            a.var(keepdims=True, ddof=1), np.std(a, axis=None, keepdims=True),
+            np.any(a, keepdims=True), a.all(keepdims=True), np.min(a, keepdims=True),
+            a.max(keepdims=True), np.argmin(a, keepdims=True), a.argmax(None, keepdims=True),
+            np.sum(a, keepdims=False), a.max(keepdims=False))
+
+
+@ember.njit
+def kept_sums(a, ax):
+    """The reductions with an identity: defined on empty arrays too."""
+    return (np.sum(a, axis=ax, keepdims=True), a.prod(ax, keepdims=True),
+            a.mean(axis=ax, keepdims=True), np.any(a, ax, keepdims=True),
+            np.sum(a, keepdims=True), np.all(a, keepdims=True))
+
+
+@pytest.mark.parametrize("a", [
+    data((2, 3, 4), np.float64), data((3, 4), np.int32), data((5,), np.int64),
+    data((1, 1), np.float32), data((3, 4), np.bool_),
+    np.asfortranarray(data((3, 4), np.float64)),    # F layout
+    data((6, 4), np.float32)[::2],                  # strided rows
+    data((3, 6), np.uint8)[:, ::-2]])               # strided columns, backwards
+def test_keepdims_along_every_axis_and_whole(a):
+    for ax in axes(a.ndim):
+        compare(kept_along, a, ax)
+    compare(kept_whole, a)
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (2, 0, 3)])
+def test_keepdims_on_empty_arrays(shape):
+    a = data(shape, np.float64)
+    for ax in axes(a.ndim):
+        compare(kept_sums, a, ax)
+    compare(kept_whole, a)  # min of nothing: the same ValueError
+
+
+@ember.njit
+def kept_zero_d(a):
+    return np.sum(a, keepdims=True), a.max(keepdims=True), np.argmin(a, keepdims=True)
+
+
+@ember.njit
+def kept_fused(a, b):
+    return np.sum(a * b, keepdims=True), np.mean(a - b, keepdims=True), (a + b).max(keepdims=True)
+
+
+def test_keepdims_of_zero_d_arrays_expressions_and_complex():
+    compare(kept_zero_d, np.array(2.5))
+    a, b = data((3, 4), np.float64), data((4,), np.float64, seed=1)
+    compare(kept_fused, a, b)
+    z = data((3, 4), np.float64) + 1j * data((3, 4), np.float64, seed=2)
+    compare(kept_sums, z, 1)
+
+
+@ember.njit
+def kept_view_is_writable(a):
+    s = np.sum(a, axis=1, keepdims=True)
+    s[0, 0] = -1.0
+    return a - s
+
+
+def test_keepdims_result_broadcasts_back():
+    a = data((3, 4), np.float64)
+    compare(kept_view_is_writable, a)
 
 
 # ---- cumsum, cumprod, diff ---------------------------------------------------------------------

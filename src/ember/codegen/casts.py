@@ -10,6 +10,8 @@ def cast(builder, value, src, dst):
     """Convert `value` of type `src` to type `dst` (numbers and tuples)."""
     if src == dst:
         return value
+    if isinstance(dst, t.CompileTimeValue):  # a literal argument: its type is its value
+        return ir.Constant(m.value_type(dst), None)
     if isinstance(dst, t.Boolean):
         return truth(builder, value, src)
     if isinstance(dst, t.Complex):

@@ -523,7 +523,10 @@ class FunctionEmitter:
         raise InternalError("a slice outside an index", e.loc)
 
     def expr_Attr(self, e):
-        return indexing.attribute(self, self.expr(e.value), self.types[e.value], e.attr)
+        value = self.expr(e.value)
+        if isinstance(self.types[e], t.CompileTimeValue):  # a.dtype: no runtime form
+            return self.constant(None, self.types[e])
+        return indexing.attribute(self, value, self.types[e.value], e.attr)
 
     def expr_Index(self, e):
         return indexing.getitem(self, e)

@@ -43,7 +43,7 @@ def _new_array(kind, fill_name=None):
             fill_type = types["fill_value"]
             if not isinstance(fill_type, t.Number):
                 return None
-            default = t.int64 if isinstance(fill_type, t.Integer) else fill_type
+            default = fill_type  # NumPy: the fill value's own dtype (int64 for a Python int)
         dtype = dtype_type(types.get("dtype"), default)
         result = t.Array(dtype, _ndim(types["shape"]), "C")
         arg_types = [types[name] for name in order]

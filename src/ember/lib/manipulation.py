@@ -16,18 +16,17 @@ _INTS = (t.Integer, t.Boolean)
 
 
 def _shape_args(args):
-    """reshape's shape: one int, one tuple of ints, or several ints."""
-    if len(args) == 1 and isinstance(args[0], t.Tuple):
-        items = args[0].types
-    else:
-        items = args
-    if not items or not all(isinstance(x, _INTS) for x in items):
+    """reshape's shape: one int, one tuple of ints (`()`: 0-d), or several ints."""
+    if not args:
+        return None
+    items = args[0].types if len(args) == 1 and isinstance(args[0], t.Tuple) else args
+    if not all(isinstance(x, _INTS) for x in items):
         return None
     return len(items)
 
 
 def _reshape(args, kws):
-    """a.reshape(shape) / np.reshape(a, shape); one dimension may be -1"""
+    """a.reshape(shape) / np.reshape(a, shape); one dimension may be -1; () gives 0-d"""
     if kws or len(args) < 2 or not isinstance(args[0], t.Array):
         return None
     source, shape_types = args[0], args[1:]

@@ -1,7 +1,9 @@
 """Reductions over whole arrays: sum, prod, min, max, mean, var, std, any,
 all, argmin, argmax (functions and methods). They consume array
 expressions unevaluated (codegen.lazy): `np.sum(a * b)` allocates nothing.
-Reductions along an axis live in statistics.py.
+With a literal keepdims=True the scalar comes back in an array of ndim
+axes of size 1 (`_keeping_dims`). Reductions along an axis live in
+statistics.py.
 
 Float and complex sums (sum, mean, var, std) add in NumPy's pairwise order
 (`_pairwise`): the same result as NumPy bit for bit over 1-D arrays, over
@@ -15,10 +17,10 @@ bit.
 import numpy as np
 from llvmlite import ir
 
-from ember.codegen import arith, arrays, casts, lazy, outline
+from ember.codegen import arith, arrays, casts, indexing, lazy, outline
 from ember.codegen import models as m
 from ember.types import core as t
-from ember.typing.registry import Impl, bind, register
+from ember.typing.registry import Impl, bind, literal_value, register
 
 
 def _accumulator_type(dtype, kind):
@@ -41,12 +43,15 @@ def _typer(kind):
     names = ("a", "axis", "ddof") if kind in ("var", "std") else ("a", "axis")
 
     def typer(args, kws):
-        """whole-array reduction; axis=None only (for now)"""
-        bound = bind(args, kws, names)
+        """whole-array reduction; axis=None only; keepdims= a literal bool"""
+        bound = bind(args, kws, names + ("keepdims",))
         if bound is None or not isinstance(bound[0]["a"], t.Array):
             return None
         types, order = bound
         if not isinstance(types.get("axis", t.none), t.NoneType):
+            return None
+        keepdims = literal_value(types["keepdims"]) if "keepdims" in types else False
+        if keepdims not in (True, False):  # not a literal: statistics.py says so
             return None
         source = types["a"]
         result = _accumulator_type(source.dtype, kind)
@@ -62,8 +67,27 @@ def _typer(kind):
                 ddof = casts.cast(cg.builder, ddof, types["ddof"], t.float64)
             return _EMITTERS[kind](cg, _elements(cg, by_name["a"], source, kind),
                                    source.dtype, result, ddof)
-        return Impl(result, [types[n] for n in order], emit=emit, lazy_args=True)
+        impl = Impl(result, [types[n] for n in order], emit=emit, lazy_args=True)
+        # NumPy gives a scalar for a 0-d array, kept dimensions or not
+        return _keeping_dims(impl, source.ndim) if keepdims and source.ndim else impl
     return typer
+
+
+def _keeping_dims(impl, ndim):
+    """The scalar result of `impl` as an array of `ndim` dimensions of size 1
+    (keepdims=True), in new memory."""
+    result = t.Array(impl.return_type, ndim, "C")
+    one = ir.Constant(m.i64, 1)
+
+    def emit(cg, values):
+        value = impl.emit(cg, values)  # first: it may raise (min of nothing)
+        out = arrays.allocate(cg, result, [one] * ndim)
+        target = arrays.element_pointer(cg, out, result, [ir.Constant(m.i64, 0)] * ndim)
+        indexing.store_element(cg.builder, target, value, impl.return_type, impl.return_type)
+        return out
+    kept = Impl(result, impl.arg_types, emit=emit, lazy_args=True)
+    kept.fresh = True
+    return kept
 
 
 def _elements(cg, value, ty, kind):

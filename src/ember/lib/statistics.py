@@ -8,8 +8,10 @@ with a resized) runtime axis, the result dtype of a reduction, and helpers
 whose implementation the argument types pick (_finish, _as_2d). An axis
 computation views the array as (outer, n, inner) with the axis in the
 middle, so one kernel serves every ndim; a non-C-contiguous array is copied
-first. Sums follow NumPy's order (pairwise along a contiguous axis), so
-float results agree with NumPy's bit for bit on C arrays. Whole-array
+first. The (outer, inner) result is then reshaped, a view, without the axis
+or, for a literal keepdims=True, with it as size 1 (_finish). Sums follow
+NumPy's order (pairwise along a contiguous axis), so float results agree
+with NumPy's bit for bit on C arrays. Whole-array
 reductions stay in reductions.py: the typers here wrap its typers and
 delegate to them when no axis is given.
 """
@@ -171,25 +173,32 @@ def _prepare(a, axis):
     return _as_3d(a, ax), ax
 
 
-def _finish(out, shape, axis):
+def _finish(out, shape, axis, keepdims):
     """Compiled code only: the (outer, inner) result `out` given the shape of the
-    reduced array without `axis`; a scalar when the source was 1-D."""
+    reduced array without `axis` (a scalar when the source was 1-D), or with
+    `axis` of size 1 when keepdims is a literal True (a view of `out` either way)."""
     raise NotImplementedError("_finish exists in compiled code only")
 
 
-def _finish_scalar(out, shape, axis):
+def _finish_scalar(out, shape, axis, keepdims):
     return out[0, 0]
 
 
-def _finish_array(out, shape, axis):
+def _finish_array(out, shape, axis, keepdims):
     return out.reshape(_without_axis(shape, axis))
+
+
+def _finish_kept(out, shape, axis, keepdims):
+    return out.reshape(_with_axis(shape, axis, 1))
 
 
 @register(_finish)
 def _type_finish(args, kws):
     """the result of a reduction along an axis (internal)"""
-    if kws or len(args) != 3 or not isinstance(args[1], t.Tuple):
+    if kws or len(args) != 4 or not isinstance(args[1], t.Tuple):
         return None
+    if registry.literal_value(args[3], False):  # the default False is a plain bool
+        return Impl(None, None, py_impl=_finish_kept)
     return Impl(None, None, py_impl=_finish_scalar if len(args[1]) == 1 else _finish_array)
 
 
@@ -337,81 +346,81 @@ def _var_of(v, dtype, ddof):
 
 # ---- reductions along an axis: NumPy's signatures ----------------------------------------
 
-def sum_along(a, axis):
+def sum_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = np.zeros((v.shape[0], v.shape[2]), dtype=_result_dtype(a, "sum"))
     _add_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def prod_along(a, axis):
+def prod_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = np.ones((v.shape[0], v.shape[2]), dtype=_result_dtype(a, "prod"))
     _multiply_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
 _EMPTY_MIN = "zero-size array to reduction operation minimum which has no identity"
 _EMPTY_MAX = "zero-size array to reduction operation maximum which has no identity"
 
 
-def min_along(a, axis):
+def min_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = _first_row(v, _EMPTY_MIN)
     _minimum_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def max_along(a, axis):
+def max_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = _first_row(v, _EMPTY_MAX)
     _maximum_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def argmin_along(a, axis):
+def argmin_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     best = _first_row(v, "attempt to get argmin of an empty sequence")
     out = np.zeros((v.shape[0], v.shape[2]), dtype=np.int64)
     _argmin_into(v, best, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def argmax_along(a, axis):
+def argmax_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     best = _first_row(v, "attempt to get argmax of an empty sequence")
     out = np.zeros((v.shape[0], v.shape[2]), dtype=np.int64)
     _argmax_into(v, best, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def any_along(a, axis):
+def any_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = np.zeros((v.shape[0], v.shape[2]), dtype=np.bool_)
     _any_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def all_along(a, axis):
+def all_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
     out = np.ones((v.shape[0], v.shape[2]), dtype=np.bool_)
     _all_into(v, out)
-    return _finish(out, a.shape, ax)
+    return _finish(out, a.shape, ax, keepdims)
 
 
-def mean_along(a, axis):
+def mean_along(a, axis, keepdims=False):
     v, ax = _prepare(a, axis)
-    return _finish(_mean_of(v, _result_dtype(a, "mean")), a.shape, ax)
+    return _finish(_mean_of(v, _result_dtype(a, "mean")), a.shape, ax, keepdims)
 
 
-def var_along(a, axis, ddof=0):
+def var_along(a, axis, ddof=0, keepdims=False):
     v, ax = _prepare(a, axis)
-    return _finish(_var_of(v, _result_dtype(a, "var"), ddof), a.shape, ax)
+    return _finish(_var_of(v, _result_dtype(a, "var"), ddof), a.shape, ax, keepdims)
 
 
-def std_along(a, axis, ddof=0):
+def std_along(a, axis, ddof=0, keepdims=False):
     v, ax = _prepare(a, axis)
-    return _finish(np.sqrt(_var_of(v, _result_dtype(a, "var"), ddof)), a.shape, ax)
+    return _finish(np.sqrt(_var_of(v, _result_dtype(a, "var"), ddof)), a.shape, ax, keepdims)
 
 
 _ALONG = {"sum": sum_along, "prod": prod_along, "min": min_along, "max": max_along,
@@ -447,9 +456,17 @@ def _check_axis_type(name, axis):
         raise TypingError(f"{name}: axis must be an int or None, not {axis}")
 
 
+def _check_keepdims(name, types):
+    """keepdims changes the result's ndim, so it must be known when typing."""
+    keepdims = types.get("keepdims")
+    if keepdims is not None and registry.literal_value(keepdims) not in (True, False):
+        raise TypingError(f"{name}: keepdims must be a literal True or False, not {keepdims}")
+
+
 def _type_along(kind, name, types):
     source = types["a"]
-    allowed = ("a", "axis", "ddof") if kind in ("var", "std") else ("a", "axis")
+    allowed = ("a", "axis", "ddof", "keepdims") if kind in ("var", "std") else (
+        "a", "axis", "keepdims")
     extra = [p for p in types if p not in allowed]
     if extra:
         raise TypingError(f"{name} along an axis supports only "
@@ -469,18 +486,21 @@ def _with_axis_form(kind, key):
     whole = registry._TABLE[key]
     name = _callee(key)
 
+    @registry.literal_arguments(keepdims=_PARAMETERS[kind].index("keepdims"))
     def typer(args, kws):
         bound = bind(args, kws, _PARAMETERS[kind])
         if bound is None or not isinstance(bound[0]["a"], t.Array):
             return whole(args, kws)
+        _check_keepdims(name, bound[0])
         axis = bound[0].get("axis", t.none)
         if isinstance(axis, t.NoneType):
             return whole(args, kws)
         return _type_along(kind, name, bound[0])
-    ddof = " and ddof=" if kind in ("var", "std") else ""
-    unsupported = [p for p in _PARAMETERS[kind] if p not in ("a", "axis", "ddof")]
+    ddof = ", ddof=" if kind in ("var", "std") else ""
+    unsupported = [p for p in _PARAMETERS[kind] if p not in ("a", "axis", "ddof", "keepdims")]
     typer.__doc__ = (f"whole array, or along one int axis= (negative counts from the end)"
-                     f"{ddof}; {', '.join(unsupported)} not supported")
+                     f"{ddof}; keepdims= a literal True/False; {', '.join(unsupported)} "
+                     "not supported")
     return typer
 
 

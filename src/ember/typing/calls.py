@@ -63,6 +63,27 @@ def resolve_call(callee, arg_types, kw_types, node):
     return impl
 
 
+def with_literals(callee, arg_nodes, arg_types, kw_nodes, kw_types):
+    """The argument types a registered typer sees: constant bools as literals
+    for the parameters it names in `registry.literal_arguments`."""
+    positions = getattr(lookup(callee), "literals", None)
+    if not positions:
+        return arg_types, kw_types
+    arg_types, kw_types = list(arg_types), dict(kw_types)
+    for name, index in positions.items():
+        if name in kw_nodes:
+            kw_types[name] = _literal(kw_nodes[name], kw_types[name])
+        elif index is not None and index < len(arg_nodes):
+            arg_types[index] = _literal(arg_nodes[index], arg_types[index])
+    return arg_types, kw_types
+
+
+def _literal(node, ty):
+    if isinstance(node, n.Const) and isinstance(node.value, bool):
+        return t.CompileTimeValue(node.value, "literal")
+    return ty
+
+
 def resolve_dispatcher(callee, arg_types, kw_types, node, type_function):
     """A call to a jitted function (or plain Python function): type its body."""
     from ember.frontend.lower import lower_function_cached

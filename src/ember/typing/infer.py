@@ -15,7 +15,7 @@ from ember.errors import EmberError, InternalError, TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
 from ember.typing import ops
-from ember.typing.calls import resolve_call, resolve_dispatcher, type_global
+from ember.typing.calls import resolve_call, resolve_dispatcher, type_global, with_literals
 from ember.typing.registry import lookup
 from ember.typing.unify import unify
 
@@ -414,8 +414,11 @@ class _Typer:
                 return None
             if isinstance(receiver, t.CompileTimeValue) and receiver.kind == "module":
                 raise TypingError(f"module attribute {func.attr} is not supported", e.loc)
-            callee = ("method", type(receiver), func.attr)
-            args = [func.value] + list(e.args)
+            if isinstance(receiver, t.CompileTimeValue):  # a.dtype.type(x): np.float32(x)
+                callee, args = self.compile_time_callee(receiver, func), list(e.args)
+            else:
+                callee = ("method", type(receiver), func.attr)
+                args = [func.value] + list(e.args)
         else:
             callee_type = self.expr(func)
             if callee_type is None:
@@ -427,12 +430,19 @@ class _Typer:
         kw_types = {k: self.expr(v) for k, v in e.kwargs}
         if arg_types is None or None in kw_types.values():
             return None
+        arg_types, kw_types = with_literals(callee, args, arg_types, dict(e.kwargs), kw_types)
         impl = self.resolve(callee, arg_types, kw_types, e)
         if impl is None:
             return None
         impl.arg_nodes, impl.kw_nodes = args, dict(e.kwargs)
         self.calls[e] = impl
         return impl.return_type
+
+    def compile_time_callee(self, receiver, func):
+        callee_type = ops.attribute_type(receiver, func.attr, func)
+        if not isinstance(callee_type, t.CompileTimeValue) or not callable(callee_type.value):
+            raise TypingError(f"a value of type {callee_type} is not callable", func.loc)
+        return callee_type.value
 
     def resolve(self, callee, arg_types, kw_types, e):
         if _is_compilable_python(callee) and lookup(callee) is None:

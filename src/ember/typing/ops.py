@@ -398,6 +398,8 @@ def attribute_type(value, attr, node):
             from ember.types.typeof import to_dtype
 
             return t.CompileTimeValue(to_dtype(value.dtype), "dtype")
+    if isinstance(value, t.CompileTimeValue) and value.kind == "dtype" and attr == "type":
+        return t.CompileTimeValue(value.value.type, "function")  # a.dtype.type is np.float32
     if isinstance(value, (t.Complex, t.Float, t.Integer, t.Boolean)) and attr in ("real",
                                                                                     "imag"):
         return value.part if isinstance(value, t.Complex) else value

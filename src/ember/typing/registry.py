@@ -81,6 +81,27 @@ Impl.kw_nodes = {}
 Impl.binding = ()
 
 
+def literal_arguments(**positions):
+    """Decorator over a typer whose result type depends on an argument's value
+    (`keepdims=True`): a constant True or False given for one of these
+    parameters, by keyword or at the positional index given (a method's
+    receiver counts as 0), reaches the typer as `CompileTimeValue(value,
+    "literal")`; any other argument keeps its plain type."""
+    def decorate(typer):
+        typer.literals = positions
+        return typer
+    return decorate
+
+
+def literal_value(ty, default=None):
+    """The value of a literal argument (see `literal_arguments`), else `default`."""
+    from ember.types import core as t
+
+    if isinstance(ty, t.CompileTimeValue) and ty.kind == "literal":
+        return ty.value
+    return default
+
+
 def bind(args, kws, names, required=1):
     """Match argument types to parameter `names` like a Python call.
 

@@ -215,6 +215,48 @@ exit:
   ret i32 0
 }
 
+; env = {i64* tids, i64 steps, i64 fail, i64 sink}: each iteration runs
+; `steps` steps of an LCG and records its thread; a worker (tid != 0) returns
+; `fail` instead, at once, when it is nonzero.
+define i32 @spin(i8* %env, i64 %start, i64 %stop, i64 %tid) {
+entry:
+  %e = bitcast i8* %env to i64*
+  %pt = bitcast i8* %env to i64**
+  %tids = load i64*, i64** %pt
+  %p1 = getelementptr i64, i64* %e, i64 1
+  %steps = load i64, i64* %p1
+  %p2 = getelementptr i64, i64* %e, i64 2
+  %fail = load i64, i64* %p2
+  %sink = getelementptr i64, i64* %e, i64 3
+  %worker = icmp ne i64 %tid, 0
+  %failing = icmp ne i64 %fail, 0
+  %bad = and i1 %worker, %failing
+  br i1 %bad, label %raise, label %outer
+raise:
+  %st = trunc i64 %fail to i32
+  ret i32 %st
+outer:
+  %i = phi i64 [%start, %entry], [%inext, %done]
+  br label %inner
+inner:
+  %j = phi i64 [0, %outer], [%jn, %inner]
+  %x = phi i64 [%i, %outer], [%x2, %inner]
+  %x1 = mul i64 %x, 6364136223846793005
+  %x2 = add i64 %x1, 1442695040888963407
+  %jn = add i64 %j, 1
+  %c = icmp slt i64 %jn, %steps
+  br i1 %c, label %inner, label %done
+done:
+  store volatile i64 %x2, i64* %sink
+  %a = getelementptr i64, i64* %tids, i64 %i
+  store i64 %tid, i64* %a
+  %inext = add i64 %i, 1
+  %more = icmp slt i64 %inext, %stop
+  br i1 %more, label %outer, label %exit
+exit:
+  ret i32 0
+}
+
 define internal i32 @empty(i8* %env, i64 %start, i64 %stop, i64 %tid) {
   ret i32 0
 }
@@ -233,7 +275,7 @@ exit:
   ret void
 }
 """
-BODY_NAMES = ("fill", "triangle", "fail", "ids", "outer", "empty_regions")
+BODY_NAMES = ("fill", "triangle", "fail", "ids", "outer", "spin", "empty_regions")
 
 
 class Pool(threads.ThreadPool):
@@ -267,6 +309,14 @@ def triangle(pool, n, falling=False):
     env = (ctypes.c_int64 * 3)(tids.ctypes.data, sink.ctypes.data, n if falling else 0)
     assert pool.run("triangle", env, n) == 0
     return tids
+
+
+def spin(pool, n, steps, fail=0):
+    """Run the spinning body; its status and the thread that ran each
+    iteration (-1: none, as when a worker's chunk failed)."""
+    tids = np.full(n, -1, np.int64)
+    env = (ctypes.c_int64 * 4)(tids.ctypes.data, steps, fail, 0)
+    return pool.run("spin", env, n), tids
 
 
 def fill(pool, n):
@@ -389,6 +439,61 @@ def test_failing_body_returns_its_status_and_the_pool_survives(pool):
     assert counts[:10].sum() == 10 and counts[10:].sum() == 0  # serial: stops at once
 
 
+def test_a_failing_worker_stops_the_region(pool):
+    """A status from a worker's chunk is the region's: the caller waits for
+    that chunk, starts nothing more, and the pool runs on."""
+    statuses = []
+    for _ in range(50):
+        status, tids = spin(pool, 200, steps=100_000, fail=7)
+        statuses.append(status)
+        if status == 0:  # no worker claimed a chunk: the caller ran them all
+            assert (tids == 0).all()
+        else:
+            assert status == 7 and set(tids.tolist()) <= {-1, 0}
+        done, _, squares, counts = fill(pool, 1000)
+        assert done == 0 and (counts == 1).all()
+        if status == 7:
+            break
+    assert 7 in statuses, "a worker never claimed a chunk"
+
+
+def test_tiny_regions(pool):
+    """The caller claims its first chunk as it publishes a region: regions of
+    1-3 iterations back to back still run every index once, on ids < n."""
+    for n in (1, 2, 3):
+        for _ in range(300):
+            status, tids, squares, counts = fill(pool, n)
+            assert status == 0 and (counts == 1).all() and (squares == np.arange(n) ** 2).all()
+            assert 0 <= tids.min() and tids.max() < min(n, 2)
+
+
+def test_a_sleeping_worker_is_woken(pool):
+    """After ~40 us without a region the worker sleeps; a region wakes it."""
+    for _ in range(50):
+        time.sleep(0.002)
+        status, tids = spin(pool, 200, steps=100_000)
+        assert status == 0 and 0 <= tids.min() and tids.max() <= 1
+        if set(tids.tolist()) == {0, 1}:
+            return
+    pytest.fail("the sleeping worker never joined a region")
+
+
+def test_the_caller_sleeps_until_a_long_chunk_ends(pool):
+    """Chunks far longer than the caller's ~40 us of polling: it sleeps until
+    the worker that finishes last wakes it."""
+    results = []
+
+    def run():
+        results.extend(spin(pool, 8, steps=2_000_000) for _ in range(10))
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(timeout=60)
+    assert not runner.is_alive(), "the caller was never woken"
+    for status, tids in results:
+        assert status == 0 and 0 <= tids.min() and tids.max() <= 1
+
+
 def test_set_num_threads_takes_effect(pool):
     n = 20_000
     pool.set_num_threads(1)
@@ -441,9 +546,10 @@ def test_default_thread_count_from_environment():
             configured({"EMBER_NUM_THREADS": bad})
 
 
-def test_calls_from_four_python_threads_at_once(pool):
-    """ctypes releases the GIL, so the four callers really overlap; regions
-    serialise, and each thread's set_num_threads is its own."""
+def four_callers(pool, sizes):
+    """Four Python threads, with 1, 2, 1, 2 threads each, run `fill` over
+    sizes(k, r) for r in range(50) at once; ctypes releases the GIL, so
+    they really overlap."""
     errors, barrier = [], threading.Barrier(4)
 
     def caller(k):
@@ -452,22 +558,34 @@ def test_calls_from_four_python_threads_at_once(pool):
             pool.set_num_threads(count)
             barrier.wait()
             for r in range(50):
-                n = 3000 + 17 * k + r
+                n = sizes(k, r)
                 status, tids, squares, counts = fill(pool, n)
                 assert status == 0 and (counts == 1).all()
                 assert (squares == np.arange(n) ** 2).all()
-                assert tids.max() < count
+                assert tids.max() < min(n, count)
                 assert pool.get_num_threads() == count
         except BaseException as exc:  # reported in the main thread
             errors.append(exc)
 
-    workers = [threading.Thread(target=caller, args=(k,), daemon=True) for k in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=30)
-    assert not any(w.is_alive() for w in workers), "a caller deadlocked"
+    callers = [threading.Thread(target=caller, args=(k,), daemon=True) for k in range(4)]
+    for c in callers:
+        c.start()
+    for c in callers:
+        c.join(timeout=30)
+    assert not any(c.is_alive() for c in callers), "a caller deadlocked"
     assert not errors, errors
+
+
+def test_calls_from_four_python_threads_at_once(pool):
+    """Regions serialise, and each thread's set_num_threads is its own."""
+    four_callers(pool, lambda k, r: 3000 + 17 * k + r)
+
+
+def test_tiny_regions_from_four_python_threads_at_once(pool):
+    """Regions of 1-3 iterations, so that the next region is published while
+    a worker may still be looking at the last one."""
+    for _ in range(8):
+        four_callers(pool, lambda k, r: 1 + (k + r) % 3)
 
 
 def test_nested_regions_run_serially_without_deadlock(pool):
@@ -528,6 +646,18 @@ def test_empty_region_overhead(pool):
             elapsed = (time.perf_counter() - start) / k
             lines.append(f"threads={count} n={n}: {elapsed * 1e9:.0f} ns/region")
     print("\nempty parallel region overhead: " + "; ".join(lines))
+
+
+def test_shared_state_sits_on_whole_cache_lines():
+    """Each group of fields threads share is a 64-byte aligned, 64-byte global,
+    so that nothing else lands on its cache line."""
+    module = ModuleEmitter("ember_threads_layout")
+    threads.emit_thread_pool(module)
+    data = llvm.create_target_data(cpu_target().data_layout)
+    for name, _ in threads._LINES:
+        glob = module.llvm.get_global(f"ember_threads.{name}")
+        assert glob.align == threads.LINE_BYTES
+        assert glob.value_type.get_abi_size(data) == threads.LINE_BYTES, name
 
 
 def test_emits_beside_the_memory_runtime():

@@ -135,9 +135,22 @@ class FunctionEmitter:
             self.virtual_values[s.target.name] = lazy.as_lazy(
                 self, self.lazy(s.value), self.types[s.value])
             return
-        value = self.lazy(s.value) if isinstance(s.target, n.Index) else self.expr(s.value)
+        value = self.lazy(s.value)
+        if isinstance(value, lazy.Lazy) and not isinstance(s.target, n.Index):
+            value = self.new_reference(self.computed_for(s.target, value), value.ty)
         self.store_target(s.target, value, self.types[s.value],
                           id(s) in disjoint_updates(self.typed))
+
+    def computed_for(self, target, value):
+        """An array expression computed for `target = value`: into the array the
+        variable holds when that array dies here (lazy.materialize_reusing)."""
+        old_type = self.typed.var_types.get(target.name) if isinstance(target, n.Var) else None
+        if (isinstance(old_type, t.Array) and old_type.layout == value.ty.layout == "C"
+                and old_type.dtype == value.ty.dtype and old_type.ndim == value.ty.ndim
+                and not self.in_parallel):
+            return lazy.materialize_reusing(self, value, self.builder.load(
+                self.slots[target.name]), old_type)
+        return lazy.materialize(self, value)
 
     def stmt_AugAssign(self, s):
         result_type = self.types[s]

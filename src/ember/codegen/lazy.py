@@ -134,6 +134,40 @@ def materialize(cg, lazy):
     return out
 
 
+def materialize_reusing(cg, lazy, old, old_type):
+    """materialize(lazy) as a new reference, computed into `old` (the array a
+    variable holds, about to be replaced by the result) when nothing else can
+    see old's memory: its block has no other reference, it has the result's
+    shape, and no operand reads it other than element for element (the
+    same view). `x = r * x * (1.0 - x)` in a loop then reuses one block
+    instead of allocating and freeing one per iteration. old_type must have
+    lazy.ty's dtype, dimensions and C layout."""
+    bld = cg.builder
+    reuse = cg.alloca(m.i1)
+    bld.store(ir.Constant(m.i1, 0), reuse)
+    meminfo = bld.extract_value(old, m.ARRAY_MEMINFO)
+    with bld.if_then(bld.icmp_unsigned("!=", meminfo, ir.Constant(meminfo.type, None))):
+        count = bld.load(bld.bitcast(meminfo, m.i64.as_pointer()))
+        alone = bld.icmp_signed("==", count, ir.Constant(m.i64, 1))
+        for size, wanted in zip(indexing.shape_of(bld, old, old_type.ndim), lazy.shape):
+            alone = bld.and_(alone, bld.icmp_signed("==", size, wanted))
+        for leaf, leaf_type in lazy.leaves:
+            alone = bld.and_(alone, bld.not_(overlaps(cg, old, old_type, leaf, leaf_type)))
+        bld.store(alone, reuse)
+    destination = cg.alloca(m.value_type(lazy.ty))
+    with bld.if_else(bld.load(reuse)) as (same, new):
+        with same:
+            from ember.codegen import refcount
+
+            refcount.incref(cg, old, old_type)
+            bld.store(old, destination)
+        with new:
+            bld.store(arrays.allocate(cg, lazy.ty, lazy.shape), destination)
+    out = bld.load(destination)
+    store_into(cg, out, lazy.ty, lazy)
+    return out
+
+
 def store_into(cg, target, target_type, lazy):
     """target[...] = lazy, broadcasting lazy to target's shape."""
     bld = cg.builder

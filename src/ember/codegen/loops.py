@@ -4,7 +4,7 @@ vectoriser recognises."""
 
 from llvmlite import ir
 
-from ember.codegen import indexing
+from ember.codegen import indexing, refcount
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.ops import iteration_type
@@ -12,7 +12,13 @@ from ember.typing.ops import iteration_type
 
 def emit_for(cg, s):
     iter_type = cg.types[s.iter]
-    source = _source(cg, cg.expr(s.iter), iter_type)
+    iterable = cg.expr(s.iter)
+    if refcount.is_refcounted(iter_type):
+        # The loop holds its own reference: the body may reassign the variable
+        # it iterates over, and the old array must live (unchanged) until the end.
+        refcount.incref(cg, iterable, iter_type)
+        cg.new_reference(iterable, iter_type)
+    source = _source(cg, iterable, iter_type)
     bld = cg.builder
     counter = cg.alloca(m.i64, "k")
     bld.store(ir.Constant(m.i64, 0), counter)

@@ -146,6 +146,7 @@ class FunctionEmitter:
         variable holds when that array dies here (lazy.materialize_reusing)."""
         old_type = self.typed.var_types.get(target.name) if isinstance(target, n.Var) else None
         if (isinstance(old_type, t.Array) and old_type.layout == value.ty.layout == "C"
+                and (self.loop_stack or target.name in _reassigned(self.typed))
                 and old_type.dtype == value.ty.dtype and old_type.ndim == value.ty.ndim
                 and not self.in_parallel):
             return lazy.materialize_reusing(self, value, self.builder.load(
@@ -619,6 +620,20 @@ def _type_suffix(llty):
     if isinstance(llty, ir.IntType):
         return f"i{llty.width}"
     raise TypeError(f"no intrinsic suffix for {llty}")
+
+
+def _reassigned(typed):
+    """Parameters and variables assigned more than once: what an assignment to
+    them outside loops can find already holding an array."""
+    found = getattr(typed, "reassigned_variables", None)
+    if found is None:
+        counts = {}
+        for stmt in n.walk(typed.func.body):
+            for name in n.assigned_names(stmt):
+                counts[name] = counts.get(name, 0) + 1
+        found = set(typed.func.params) | {k for k, c in counts.items() if c > 1}
+        typed.reassigned_variables = found
+    return found
 
 
 def _binop_element(op, operand, dtype):

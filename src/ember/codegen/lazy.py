@@ -154,18 +154,20 @@ def materialize_reusing(cg, lazy, old, old_type):
         for leaf, leaf_type in lazy.leaves:
             alone = bld.and_(alone, bld.not_(overlaps(cg, old, old_type, leaf, leaf_type)))
         bld.store(alone, reuse)
+    # The loop is emitted in both branches: writing to the very array a
+    # vectorised loop reads is safe element for element, but LLVM proves it
+    # only where the two pointers are one value (else it runs a scalar loop).
     destination = cg.alloca(m.value_type(lazy.ty))
     with bld.if_else(bld.load(reuse)) as (same, new):
         with same:
             from ember.codegen import refcount
 
             refcount.incref(cg, old, old_type)
+            store_into(cg, old, lazy.ty, lazy)
             bld.store(old, destination)
         with new:
-            bld.store(arrays.allocate(cg, lazy.ty, lazy.shape), destination)
-    out = bld.load(destination)
-    store_into(cg, out, lazy.ty, lazy)
-    return out
+            bld.store(materialize(cg, lazy), destination)
+    return bld.load(destination)
 
 
 def store_into(cg, target, target_type, lazy):
@@ -286,8 +288,11 @@ def _extent(cg, arr, ty):
 def assign(cg, target, target_type, value, value_type, disjoint=False):
     """In-place `target[...] = value` with NumPy's semantics when value reads
     memory the loop writes: the expression then goes to a temporary first.
-    The expression's loop is emitted once, into whichever destination.
-    `disjoint`: value is known not to read target's memory (passes/aliasing)."""
+    `disjoint`: value is known not to read target's memory (passes/aliasing).
+    The expression's loop is emitted for both cases: the direct one writes to
+    `target` itself, so that LLVM sees the pointer an operand like `a` in
+    `a += b` reads and vectorises (through another value it cannot tell the
+    two apart, and runs a scalar loop)."""
     lazy = as_lazy(cg, value, value_type)
     if not lazy.leaves or disjoint:
         store_into(cg, target, target_type, lazy)
@@ -297,22 +302,15 @@ def assign(cg, target, target_type, value, value_type, disjoint=False):
     for leaf, leaf_type in lazy.leaves:
         hazard = bld.or_(hazard, overlaps(cg, target, target_type, leaf, leaf_type))
     temp_type = target_type.copy(layout="C", readonly=False)
-    destination = cg.alloca(m.value_type(target_type))
-    bld.store(target, destination)
-    temp_slot = cg.alloca(m.value_type(temp_type))
-    bld.store(ir.Constant(m.value_type(temp_type), None), temp_slot)
-    with bld.if_then(hazard, likely=False):
-        temp = arrays.allocate(cg, temp_type, indexing.shape_of(bld, target, target_type.ndim))
-        bld.store(temp, temp_slot)
-        bld.store(temp, destination)
-    strided = target_type.copy(layout="A")
-    store_into(cg, bld.load(destination), strided, lazy)
-    with bld.if_then(hazard, likely=False):
-        temp = bld.load(temp_slot)
-        store_into(cg, target, target_type, from_array(cg, temp, temp_type))
-        from ember.codegen import refcount
-
-        refcount.decref(cg, temp, temp_type)
+    with bld.if_else(hazard, likely=False) as (through_temp, direct):
+        with through_temp:
+            temp = arrays.allocate(cg, temp_type, indexing.shape_of(bld, target,
+                                                                    target_type.ndim))
+            cg.new_reference(temp, temp_type)  # released with the statement's temporaries
+            store_into(cg, temp, temp_type, lazy)
+            store_into(cg, target, target_type, from_array(cg, temp, temp_type))
+        with direct:
+            store_into(cg, target, target_type, lazy)
 
 
 def cast_element(cg, value, src, dst):

@@ -144,7 +144,8 @@ def main(argv):
                 ember.set_num_threads(threads)
         serial = compile_with(ember, func, parallel=False)(*fargs)
         for engine, value in results.items():
-            if not agree(value, serial, exact):
+            # Numba's sin/cos are not ember's (each within an ulp or two of exact).
+            if not agree(value, serial, exact and engine == "ember"):
                 print(f"  !! {engine} differs from ember's serial result on {name}")
         if numpy_version is not None:
             row["numpy"] = min(per_call_seconds(numpy_version, fargs, plan)[0])

@@ -79,3 +79,22 @@ def test_missing_engine_is_not_available(tmp_path):
     assert numba and all(r["unavailable"] for r in numba)
     assert {r["figure"] for r in data["records"]} == {"first", "second"}
     assert set(data["targets"]) >= {"import", "first", "steady", "overhead"}
+
+
+def test_array_table_takes_the_best_of_several_runs(tmp_path):
+    def record(kernel, figure, engine, best):
+        return {"kernel": kernel, "figure": figure, "engine": engine, "min": best}
+    runs = [[record("k", "steady", "ember", 2.0), record("k", "steady", "numba", 4.0),
+             record("k", "first", "ember", 0.3), record("k", "first", "numba", 0.5),
+             record("f", "steady", "numba", None), record("f", "steady", "ember", 1e-3)],
+            [record("k", "steady", "ember", 1.0)]]
+    paths = []
+    for i, records in enumerate(runs):
+        paths.append(tmp_path / f"run{i}.json")
+        paths[-1].write_text(json.dumps({"records": records}))
+    script = RUN.parent / "array_table.py"
+    out = subprocess.run([sys.executable, str(script), *map(str, paths)], capture_output=True,
+                         text=True, check=True).stdout
+    assert "| `k` | - | 500 ms | 4.00 s | 300 ms | 1.00 s | 0.60x **MISS** | 0.25x ok |" in out
+    assert "| `f` | - | - | fails | - | 1.00 ms | - | - |" in out
+    assert "over the 1 kernels Numba compiles: 0.25x ok" in out

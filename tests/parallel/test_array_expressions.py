@@ -89,6 +89,10 @@ def test_array_expressions_inside_prange_run_on_their_thread():
         return out
     a = np.random.RandomState(4).rand(50, BIG // 50)
     np.testing.assert_allclose(rows(a), np.sqrt(a * a + 1.0).sum(axis=1), rtol=1e-12)
+    # Only the prange body goes to the pool: no loop inside it is outlined again.
+    defined = [line for text in rows.inspect_llvm().values() for line in text.splitlines()
+               if line.startswith("define")]
+    assert not any(".split" in line for line in defined)
 
 
 def moments(a):

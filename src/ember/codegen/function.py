@@ -18,6 +18,8 @@ from ember.typing import ops
 
 
 class FunctionEmitter:
+    in_parallel = False  # emitting code the thread pool runs (codegen/outline.py)
+
     def __init__(self, module, typed, options, llvm_func):
         self.module, self.typed, self.options = module, typed, options
         self.func = llvm_func
@@ -31,7 +33,6 @@ class FunctionEmitter:
         self.virtual_values = {}
         self.statement_temps = [[]]
         self.borrowed = set()
-        self.in_parallel = False  # emitting code the thread pool runs (codegen/outline.py)
 
     # ---- the function ----------------------------------------------------------
 

@@ -64,13 +64,26 @@ def split(cg, count, large, emit):
     zero = ir.Constant(m.i64, 0)
     with bld.if_else(large) as (pooled, inline):
         with pooled:
-            pool = cg.module.llvm.globals.get(POOL_FOR) or ir.Function(
-                cg.module.llvm, ir.FunctionType(m.i32, [BODY_TYPE.as_pointer(), m.i8p, m.i64]),
-                POOL_FOR)
-            bld.call(pool, [fn, env, count])
+            run_on_pool(cg, fn, env, count)
         with inline:
             bld.call(fn, [env, zero, count, zero])
     return True
+
+
+def run_on_pool(cg, body, env, count):
+    """ember_parallel_for(body, env, count): run body over [0, count) on the
+    pool; returns its status (0, or the first nonzero a body returned)."""
+    return cg.call_external(POOL_FOR, m.i32, [body, env, count])
+
+
+def pack(cg, values, name="env"):
+    """A struct on cg's stack holding `values`: (i8* to it, its type)."""
+    env_type = ir.LiteralStructType([value.type for value in values])
+    env = cg.alloca(env_type, name)
+    for i, value in enumerate(values):
+        cg.builder.store(value, cg.builder.gep(env, [ir.Constant(m.i32, 0),
+                                                     ir.Constant(m.i32, i)]))
+    return cg.builder.bitcast(env, m.i8p), env_type
 
 
 def outline(cg, emit):
@@ -80,27 +93,24 @@ def outline(cg, emit):
     fn = ir.Function(llvm, BODY_TYPE, llvm.get_unique_name(f"{cg.func.name}.split"))
     fn.linkage = "internal"
     entry, start = fn.append_basic_block("entry"), fn.append_basic_block("body")
-    saved = cg.func, cg.alloca_builder, cg.builder.block, len(cg.temp_slots)
+    saved = cg.func, cg.alloca_builder, cg.in_parallel, cg.builder.block
+    temps = len(cg.temp_slots)
     cg.func, cg.alloca_builder, cg.in_parallel = fn, ir.IRBuilder(entry), True
     cg.builder.position_at_end(start)
     try:
         emit(fn.args[1], fn.args[2])
         cg.builder.ret(ir.Constant(m.i32, 0))
     finally:
-        cg.func, cg.alloca_builder, cg.in_parallel = saved[0], saved[1], False
-        cg.builder.position_at_end(saved[2])
+        cg.func, cg.alloca_builder, cg.in_parallel = saved[:3]
+        cg.builder.position_at_end(saved[3])
     free = _free_values(fn)
-    if free is None or len(cg.temp_slots) != saved[3]:
-        del cg.temp_slots[saved[3]:]
+    if free is None or len(cg.temp_slots) != temps:
+        del cg.temp_slots[temps:]
         del llvm.globals[fn.name]
         return None
-    env_type = ir.LiteralStructType([value.type for value in free])
+    env, env_type = pack(cg, free, "split.env")
     _receive(fn, entry, start, env_type, free)
-    env = cg.alloca(env_type, "split.env")
-    for i, value in enumerate(free):
-        cg.builder.store(value, cg.builder.gep(env, [ir.Constant(m.i32, 0),
-                                                     ir.Constant(m.i32, i)]))
-    return fn, cg.builder.bitcast(env, m.i8p)
+    return fn, env
 
 
 def _free_values(fn):

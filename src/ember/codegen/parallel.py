@@ -12,24 +12,23 @@ are combined into the reduction variables in thread order.
 
 from llvmlite import ir
 
-from ember.codegen import arith, arrays, casts, indexing, lazy, loops, refcount
+from ember.codegen import arith, arrays, indexing, lazy, loops, outline, refcount
 from ember.codegen import models as m
 from ember.codegen.function import FunctionEmitter
 from ember.ir import nodes as n
 from ember.types import core as t
 
-POOL_FOR, POOL_THREADS = "ember_parallel_for", "ember_get_num_threads"
-_body_fnty = ir.FunctionType(m.i32, [m.i8p, m.i64, m.i64, m.i64])
+POOL_THREADS = "ember_get_num_threads"
 
 
 def emit_parallel_for(cg, loop, plan):
     bld = cg.builder
     start, stop, step = _range(cg, loop)
     count = loops.range_length(cg, start, stop, step)
-    threads = bld.call(_declare(cg, POOL_THREADS, ir.FunctionType(m.i64, [])), [])
+    threads = cg.call_external(POOL_THREADS, m.i64, [])
     # The per-thread arrays are sized at run time: released after the region,
     # so that a region inside a loop does not grow the stack.
-    stack = bld.call(_declare(cg, "llvm.stacksave", ir.FunctionType(m.i8p, [])), [])
+    stack = cg.call_external("llvm.stacksave", m.i8p, [])
     shared = [name for name in cg.typed.var_types if name not in plan.privates
               and name not in plan.reductions]
     reductions = list(plan.reductions.items())
@@ -37,13 +36,8 @@ def emit_parallel_for(cg, loop, plan):
     excinfos = bld.alloca(m.excinfo_type, size=threads, name="excinfos")
     # Zeroed here, not by the bodies: a thread that claims no chunk leaves its record empty.
     _fill(cg, excinfos, threads, ir.Constant(m.excinfo_type, None))
-    env_type = ir.LiteralStructType(
-        [cg.slots[name].type for name in shared] + [p.type for p in partials]
-        + [excinfos.type, m.i64, m.i64])
-    env = cg.alloca(env_type, "env")
-    fields = [cg.slots[name] for name in shared] + partials + [excinfos, start, step]
-    for i, value in enumerate(fields):
-        bld.store(value, bld.gep(env, [ir.Constant(m.i32, 0), ir.Constant(m.i32, i)]))
+    env, env_type = outline.pack(
+        cg, [cg.slots[name] for name in shared] + partials + [excinfos, start, step])
     body = _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate=False)
     if any(_reassociable(cg, name, op) for name, op in reductions):
         # Split across threads, a float sum is reordered anyway: there the
@@ -51,9 +45,7 @@ def emit_parallel_for(cg, loop, plan):
         # the serial order exactly.
         fast = _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate=True)
         body = bld.select(bld.icmp_signed(">", threads, ir.Constant(m.i64, 1)), fast, body)
-    run = _declare(cg, POOL_FOR, ir.FunctionType(m.i32, [_body_fnty.as_pointer(), m.i8p,
-                                                        m.i64]))
-    status = bld.call(run, [body, bld.bitcast(env, m.i8p), count])
+    status = outline.run_on_pool(cg, body, env, count)
     failed = bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0))
     with bld.if_then(failed, likely=False):
         _copy_first_exception(cg, excinfos, threads)
@@ -64,19 +56,13 @@ def emit_parallel_for(cg, loop, plan):
     for (name, op), partial in zip(reductions, partials):
         _combine(cg, name, op, partial, threads)
     _release_partials(cg, reductions, partials, threads)
-    bld.call(_declare(cg, "llvm.stackrestore", ir.FunctionType(ir.VoidType(), [m.i8p])),
-             [stack])
+    cg.call_external("llvm.stackrestore", ir.VoidType(), [stack])
 
 
 def _range(cg, loop):
     bld = cg.builder
     value = cg.expr(loop.iter)
     return tuple(bld.extract_value(value, i) for i in range(3))
-
-
-def _declare(cg, name, fnty):
-    fn = cg.module.llvm.globals.get(name)
-    return fn if fn is not None else ir.Function(cg.module.llvm, fnty, name)
 
 
 def _identity(cg, op, ty, current):
@@ -191,7 +177,7 @@ def _reassociable(cg, name, op):
 
 def _emit_body(cg, loop, plan, shared, reductions, env_type, reassociate):
     llvm = cg.module.llvm
-    fn = ir.Function(llvm, _body_fnty, llvm.get_unique_name(f"{cg.func.name}.prange"))
+    fn = ir.Function(llvm, outline.BODY_TYPE, llvm.get_unique_name(f"{cg.func.name}.prange"))
     fn.linkage = "internal"
     emitter = ParallelBodyEmitter(cg, fn, loop, plan, shared, reductions, env_type)
     emitter.reassociate = {name for name, op in reductions
@@ -343,5 +329,3 @@ class ParallelBodyEmitter(FunctionEmitter):
         self.builder.branch(head)
         self.builder.position_at_end(end)
 
-
-__all__ = ["casts"]

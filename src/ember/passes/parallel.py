@@ -100,14 +100,8 @@ def _assigned(body):
     return names
 
 
-
-def _reads(stmt, name, include_target=False):
-    roots = [getattr(stmt, f, None) for f in ("value", "test", "iter")]
-    target = getattr(stmt, "target", None)
-    if isinstance(stmt, n.AugAssign) or include_target or isinstance(target, n.Index):
-        roots.append(target)
-    return any(isinstance(e, n.Var) and e.name == name
-               for root in roots if isinstance(root, n.Expr) for e in n.subexpressions(root))
+def _reads(stmt, name):
+    return name in _read_names(stmt)
 
 
 def _reduction_operator(body, name):
@@ -175,7 +169,8 @@ def _note_reads(expr, assigned, carried):
 
 
 def _read_names(stmt):
-    roots = [getattr(stmt, f, None) for f in ("value", "test", "message")]
+    """Variables one statement (not its nested bodies) reads."""
+    roots = [getattr(stmt, f, None) for f in ("value", "test", "iter", "message")]
     target = getattr(stmt, "target", None)
     if isinstance(stmt, n.AugAssign) or not isinstance(target, (n.Var, n.TupleExpr)):
         roots.append(target)

@@ -19,6 +19,7 @@ from ember.typing import ops
 
 class FunctionEmitter:
     in_parallel = False  # emitting code the thread pool runs (codegen/outline.py)
+    borrowed = frozenset()  # parameters holding the caller's reference (set by emit)
 
     def __init__(self, module, typed, options, llvm_func):
         self.module, self.typed, self.options = module, typed, options
@@ -32,7 +33,6 @@ class FunctionEmitter:
         self.temp_slots = []  # every temporary's slot: released at exit too
         self.virtual_values = {}
         self.statement_temps = [[]]
-        self.borrowed = set()
 
     # ---- the function ----------------------------------------------------------
 
@@ -49,8 +49,7 @@ class FunctionEmitter:
             self.alloca_builder.store(ir.Constant(m.value_type(ty), None), self.slots[name])
         # A parameter never reassigned borrows the caller's reference, which
         # outlives the call: no atomic increment and decrement per call.
-        assigned = set().union(*map(n.assigned_names, n.walk(self.typed.func.body)))
-        self.borrowed = set(self.typed.func.params) - assigned
+        self.borrowed = set(self.typed.func.params) - _assignment_counts(self.typed).keys()
         for name, arg in zip(self.typed.func.params, self.func.args[2:]):
             if name not in self.borrowed:
                 refcount.incref(self, arg, self.typed.var_types[name])  # variables own a reference
@@ -623,18 +622,19 @@ def _type_suffix(llty):
     raise TypeError(f"no intrinsic suffix for {llty}")
 
 
+def _assignment_counts(typed):
+    """How many statements assign each variable (parameters count none)."""
+    counts = getattr(typed, "assignment_counts", None)
+    if counts is None:
+        counts = typed.assignment_counts = n.assignment_counts(typed.func.body)
+    return counts
+
+
 def _reassigned(typed):
     """Parameters and variables assigned more than once: what an assignment to
     them outside loops can find already holding an array."""
-    found = getattr(typed, "reassigned_variables", None)
-    if found is None:
-        counts = {}
-        for stmt in n.walk(typed.func.body):
-            for name in n.assigned_names(stmt):
-                counts[name] = counts.get(name, 0) + 1
-        found = set(typed.func.params) | {k for k, c in counts.items() if c > 1}
-        typed.reassigned_variables = found
-    return found
+    return set(typed.func.params) | {name for name, count in _assignment_counts(typed).items()
+                                     if count > 1}
 
 
 def _binop_element(op, operand, dtype):

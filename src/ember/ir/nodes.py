@@ -203,3 +203,12 @@ def assigned_names(stmt):
                 stack.extend(node.items)
     names.update(e.name for e in statement_expressions(stmt) if isinstance(e, NamedExpr))
     return names
+
+
+def assignment_counts(stmts):
+    """How many statements in `stmts` (nested bodies included) assign each variable."""
+    counts = {}
+    for stmt in walk(stmts):
+        for name in assigned_names(stmt):
+            counts[name] = counts.get(name, 0) + 1
+    return counts

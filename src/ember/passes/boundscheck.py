@@ -16,7 +16,7 @@ def remove_redundant_checks(typed):
     if getattr(typed, "checks_pruned", False):
         return
     typed.checks_pruned = True
-    assigned = _assigned_counts(typed.func.body)
+    assigned = n.assignment_counts(typed.func.body)
     for stmt in n.walk(typed.func.body):
         if isinstance(stmt, n.For):
             _prune_loop(typed, stmt, assigned)
@@ -92,14 +92,6 @@ def _range_bound(iter_node):
             and stop.index.value >= 0):
         return stop.value.value.name, stop.index.value
     return None
-
-
-def _assigned_counts(body):
-    counts = {}
-    for stmt in n.walk(body):
-        for name in n.assigned_names(stmt):
-            counts[name] = counts.get(name, 0) + 1
-    return counts
 
 
 def _assigned_in(body, name):

@@ -51,7 +51,7 @@ from ember.lib.creation import copy_array
 from ember.lib.dtypes import dtype_type
 from ember.types import core as t
 from ember.types.typeof import from_dtype, to_dtype
-from ember.typing.registry import Impl, bind, register
+from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
 
 USE_BLAS = config.USE_BLAS
 
@@ -62,8 +62,6 @@ _COMPLEX_RETURN_ABI = platform.machine().lower() in ("x86_64", "amd64")
 _INT_MAX = 2**31 - 1  # cython_blas sizes are C ints
 _NUMBERS = (t.Integer, t.Float, t.Complex, t.Boolean)
 _BLAS_PREFIX = {t.float32: "s", t.float64: "d", t.complex64: "c", t.complex128: "z"}
-# Library code proves its indexes in range before its loops.
-_LIBRARY_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
 
 
 def _blas_on():
@@ -739,7 +737,7 @@ def _outer(a, b):
 
 def _library(py_impl):
     impl = Impl(None, None, py_impl=py_impl)
-    impl.callee_options = _LIBRARY_OPTIONS
+    impl.callee_options = LIBRARY_OPTIONS
     impl.fresh = True
     return impl
 

@@ -14,7 +14,7 @@ from ember.codegen import indexing
 from ember.codegen import models as m
 from ember.lib import random_mt as mt
 from ember.types import core as t
-from ember.typing.registry import Impl, register
+from ember.typing.registry import LIBRARY_OPTIONS, Impl, register
 
 # One state per thread of the pool (row 0: the calling thread, and every call
 # outside parallel regions), each seeded from the OS as NumPy does when
@@ -256,12 +256,11 @@ def randn3(d0, d1, d2):
 _INTS = (t.Integer, t.Boolean)
 # The generator's indexes stay inside its state arrays (and the indexes into
 # user arrays below len()) by construction: no bounds checks on the hot path.
-_GENERATOR_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
 
 
 def _generator(py_impl):
     impl = Impl(None, None, py_impl=py_impl)
-    impl.callee_options = _GENERATOR_OPTIONS
+    impl.callee_options = LIBRARY_OPTIONS
     return impl
 
 

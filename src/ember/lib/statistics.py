@@ -29,7 +29,7 @@ from ember.lib.reductions import _accumulator_type  # also registers the typers 
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing import registry
-from ember.typing.registry import Impl, bind, register
+from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
 
 _INTS = (t.Integer, t.Boolean)
 _REALS = (t.Integer, t.Boolean, t.Float)
@@ -133,13 +133,10 @@ def _type_result_dtype(args, kws):
 # Kernels whose every index comes from the shapes of their own arrays run
 # without bounds checks; the data-dependent indexes of bincount and histogram
 # keep them.
-_LIBRARY_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
-
-
 def _library(py_impl):
     """An implementation that returns new memory (or a scalar) and proves its indexes."""
     impl = Impl(None, None, py_impl=py_impl)
-    impl.callee_options = _LIBRARY_OPTIONS
+    impl.callee_options = LIBRARY_OPTIONS
     impl.fresh = True
     return impl
 

@@ -69,6 +69,12 @@ def _load_domains():
             importlib.import_module(name)
 
 
+# Compile options of library code that proves its own indexes in range (from
+# the shapes of its own arrays, or by construction) and follows NumPy's error
+# model: set as an Impl's `callee_options`.
+LIBRARY_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
+
+
 def _options_of(self, caller_options):
     """Compile options of a compiled callee: a jitted function's own, else the caller's."""
     own = getattr(self, "callee_options", None)

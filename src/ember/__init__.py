@@ -20,7 +20,7 @@ def _pool():
     from ember.runtime import threads
     from ember.targets.cpu.jit import cpu_target
 
-    cpu_target()  # JIT-compiles the runtime, thread pool included
+    cpu_target().ensure_thread_pool()
     return threads
 
 

@@ -9,7 +9,12 @@ other test's symbol bindings change.
 
 import ctypes
 import os
+import pathlib
 import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
 import threading
 import time
 
@@ -661,10 +666,39 @@ def test_shared_state_sits_on_whole_cache_lines():
 
 
 def test_emits_beside_the_memory_runtime():
-    """The CPU target puts both runtimes in one module: no name clashes."""
+    """The two runtimes can share one module: no name clashes."""
     module = ModuleEmitter("ember_nrt")
     nrt.emit_runtime(module)
     threads.emit_thread_pool(module)
     mod = cpu_target().optimize(str(module.llvm))
     defined = {f.name for f in mod.functions if not f.is_declaration}
     assert set(threads.FUNCTIONS) <= defined and set(nrt.FUNCTIONS) <= defined
+
+
+def test_pool_is_compiled_only_when_first_needed():
+    """Code without parallel regions or np.random never pays for the pool."""
+    script = textwrap.dedent("""
+        import numpy as np
+        import ember
+        from ember.targets.cpu.jit import cpu_target
+
+        def plain(x):
+            return x * 2 + 1
+
+        def parallel(a):
+            total = 0.0
+            for i in ember.prange(a.shape[0]):
+                total += a[i]
+            return total
+
+        assert ember.njit(plain)(3) == 7
+        assert not cpu_target().pool_loaded
+        assert ember.njit(parallel=True)(parallel)(np.ones(1000)) == 1000.0
+        assert cpu_target().pool_loaded
+        print("ok")
+    """)
+    path = pathlib.Path(tempfile.mkdtemp()) / "lazy_pool.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -6,7 +6,7 @@ import threading
 import llvmlite.binding as llvm
 
 from ember import config
-from ember.runtime import nrt
+from ember.runtime import nrt, threads
 from ember.runtime.cpython import numpy_api_addresses, symbol_addresses
 
 _lock = threading.RLock()
@@ -29,29 +29,45 @@ class CPUTarget:
         self.pass_options = llvm.create_pipeline_tuning_options(speed_level=min(config.OPT, 3))
         self.pass_options.loop_vectorization = config.OPT >= 2
         self.pass_options.slp_vectorization = config.OPT >= 2
+        self.pool_loaded = False
         self._load_runtime()
 
     def _load_runtime(self):
         """JIT the memory runtime and make its functions visible to later modules."""
-        from ember.codegen.module import ModuleEmitter
-        from ember.runtime import threads
-
-        module = ModuleEmitter("ember_nrt")
-        nrt.emit_runtime(module)
-        threads.emit_thread_pool(module)
-        mod = self.optimize(str(module.llvm))
-        self.engine.add_module(mod)
-        self.engine.finalize_object()
-        addresses = {name: self.engine.get_function_address(name)
-                     for name in nrt.FUNCTIONS + threads.FUNCTIONS}
-        for name, address in addresses.items():
-            llvm.add_symbol(name, address)
+        addresses = self._jit_runtime("ember_nrt", nrt.emit_runtime, nrt.FUNCTIONS)
         addresses.update({name: self.engine.get_global_value_address(name)
                           for name in nrt.COUNTERS})
-        threads.loaded({name: addresses[name] for name in threads.FUNCTIONS}, owner=self.engine)
         nrt.loaded(nrt.Runtime(addresses))
 
+    def ensure_thread_pool(self):
+        """JIT the thread pool on first need (about 60 ms that code without
+        parallel regions or np.random never pays)."""
+        with _lock:
+            if not self.pool_loaded:
+                addresses = self._jit_runtime("ember_threads", threads.emit_thread_pool,
+                                              threads.FUNCTIONS)
+                threads.loaded(addresses, owner=self.engine)
+                self.pool_loaded = True
+
+    def _jit_runtime(self, name, emit, functions):
+        """JIT a runtime module; its `functions` become symbols later modules link to."""
+        from ember.codegen.module import ModuleEmitter
+
+        module = ModuleEmitter(name)
+        emit(module)
+        self.engine.add_module(self._optimized(str(module.llvm)))
+        self.engine.finalize_object()
+        addresses = {name: self.engine.get_function_address(name) for name in functions}
+        for symbol, address in addresses.items():
+            llvm.add_symbol(symbol, address)
+        return addresses
+
     def optimize(self, module_text):
+        if not self.pool_loaded and any(name in module_text for name in threads.FUNCTIONS):
+            self.ensure_thread_pool()  # the module calls into the pool
+        return self._optimized(module_text)
+
+    def _optimized(self, module_text):
         mod = llvm.parse_assembly(module_text)
         mod.triple, mod.data_layout = self.triple, self.data_layout
         mod.verify()

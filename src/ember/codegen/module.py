@@ -13,6 +13,8 @@ from ember.passes.parallel import plan_parallel_loops
 from ember.passes.virtual_arrays import find_virtual_arrays
 
 _names = itertools.count()
+# LLVM attributes for the marks of typing.registry.cold / inline_always.
+_INLINE_ATTRIBUTES = {None: (), "cold": ("cold", "noinline"), "always": ("alwaysinline",)}
 
 
 class ModuleEmitter:
@@ -31,6 +33,8 @@ class ModuleEmitter:
             fn = ir.Function(self.llvm, fnty, f"{typed.func.name}.{next(_names)}")
             fn.linkage = "internal"
             fn.attributes.add("nounwind")
+            for attribute in _INLINE_ATTRIBUTES[getattr(typed.func.py_func, "_ember_inline", None)]:
+                fn.attributes.add(attribute)
             self._functions[key] = fn
             remove_redundant_checks(typed)
             find_virtual_arrays(typed)

@@ -14,7 +14,7 @@ from ember.codegen import indexing
 from ember.codegen import models as m
 from ember.lib import random_mt as mt
 from ember.types import core as t
-from ember.typing.registry import LIBRARY_OPTIONS, Impl, register
+from ember.typing.registry import LIBRARY_OPTIONS, Impl, inline_always, register
 
 # One state per thread of the pool (row 0: the calling thread, and every call
 # outside parallel regions), each seeded from the OS as NumPy does when
@@ -77,6 +77,7 @@ def seed(s):
     mt.seed(key, meta, gauss, s)
 
 
+@inline_always
 def random_sample():
     key, meta, gauss = random_state()
     return mt.random_sample(key, meta)
@@ -92,6 +93,7 @@ def normal(loc, scale):
     return mt.normal(key, meta, gauss, loc, scale)
 
 
+@inline_always
 def uniform(low, high):
     key, meta, gauss = random_state()
     return mt.uniform(key, meta, low, high)
@@ -181,6 +183,7 @@ def seed_impl(seed):
     mt.seed(key, meta, gauss, seed)
 
 
+@inline_always  # a draw in the user's loop: see inline_always
 def random_impl(size=None):
     if size is None:
         return random_sample()
@@ -199,6 +202,7 @@ def normal_impl(loc=0.0, scale=1.0, size=None):
     return normal_array_scaled(loc, scale, size)
 
 
+@inline_always
 def uniform_impl(low=0.0, high=1.0, size=None):
     if size is None:
         return uniform(low, high)
@@ -219,6 +223,7 @@ def shuffle_impl(x):
     shuffle(x)
 
 
+@inline_always
 def rand0():
     return random_sample()
 

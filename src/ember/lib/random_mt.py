@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from ember.lib.mathlib import c_log
+from ember.typing.registry import cold
 
 N = 624  # state words
 M = 397  # the twist's middle word offset
@@ -76,6 +77,7 @@ def seed_rows(keys, metas, gausses, seeds):
     gausses[:, 0] = 0.0
 
 
+@cold
 def _regenerate(key):
     """Replace all 624 words in place, in the reference order.
 
@@ -98,22 +100,40 @@ def _twist(word, following, distant):
 def next_uint32(key, meta):
     """The next tempered 32-bit output, as an int."""
     pos = meta[0]
-    if pos >= N:
+    if pos >= N or pos < 0:  # never negative: the test lets `key[pos]` skip wraparound
         _regenerate(key)
         pos = 0
-    y = int(key[pos])
     meta[0] = pos + 1
+    return _temper(int(key[pos]))
+
+
+def _temper(y):
     y ^= y >> 11
     y ^= (y << 7) & 0x9D2C5680
     y ^= (y << 15) & 0xEFC60000
-    y ^= y >> 18
-    return y
+    return y ^ (y >> 18)
 
 
 def random_sample(key, meta):
-    """A float64 in [0, 1) from 53 random bits: 27 of a first draw, then 26 of a second."""
+    """A float64 in [0, 1) from 53 random bits: 27 of a first draw, then 26 of a second.
+
+    The common case reads both words with one test of the position and no
+    call: small enough for LLVM to inline the draw into the user's loop."""
+    pos = meta[0]
+    if pos < 0 or pos >= N - 1:
+        return _random_sample_across(key, meta)
+    meta[0] = pos + 2
+    return _unit_double(_temper(int(key[pos])) >> 5, _temper(int(key[pos + 1])) >> 6)
+
+
+@cold
+def _random_sample_across(key, meta):
+    """random_sample when its two words straddle a regeneration."""
     high = next_uint32(key, meta) >> 5
-    low = next_uint32(key, meta) >> 6
+    return _unit_double(high, next_uint32(key, meta) >> 6)
+
+
+def _unit_double(high, low):
     return (high * 67108864.0 + low) / 9007199254740992.0
 
 

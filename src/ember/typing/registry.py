@@ -75,6 +75,22 @@ def _load_domains():
 LIBRARY_OPTIONS = {"error_model": "numpy", "fastmath": False, "boundscheck": False}
 
 
+def cold(py_func):
+    """Mark library code compiled from Python as rarely run (MT19937's
+    regeneration, once per 624 draws): codegen keeps it out of line, so the
+    hot caller stays small enough to inline into user loops."""
+    py_func._ember_inline = "cold"
+    return py_func
+
+
+def inline_always(py_func):
+    """Mark library code compiled from Python to be inlined at every call
+    (a random draw inside a user's loop: LLVM's cost model stops just short,
+    and the call would keep the thread's generator state from being hoisted)."""
+    py_func._ember_inline = "always"
+    return py_func
+
+
 def _options_of(self, caller_options):
     """Compile options of a compiled callee: a jitted function's own, else the caller's."""
     own = getattr(self, "callee_options", None)

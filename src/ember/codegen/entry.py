@@ -92,6 +92,8 @@ class EntryEmitter:
             return self.unbox_array(obj, ty)
         if isinstance(ty, t.Tuple):
             return self.unbox_tuple(obj, ty)
+        if isinstance(ty, t.InstanceType):
+            return self.unbox_instance(obj, ty)
         if isinstance(ty, t.NoneType):
             self.check(self.builder.icmp_unsigned("==", obj, self.module.pointer_constant(
                 id(None))))
@@ -155,6 +157,14 @@ class EntryEmitter:
             item = self.field(obj, capi.TUPLE_ITEMS + 8 * i, _pyobj)
             out = bld.insert_value(out, self.unbox(item, item_type), i)
         return out
+
+    def unbox_instance(self, obj, ty):
+        """A @jitclass box: exactly its class, holding a capsule of the meminfo
+        (borrowed for the call: the box keeps it alive)."""
+        self.check(self.type_is(obj, ty.members.box_class))
+        capsule = self.field(obj, capi.BOX_CAPSULE, _pyobj)
+        self.check(self.builder.icmp_unsigned("!=", capsule, ir.Constant(_pyobj, None)))
+        return self.field(capsule, capi.CAPSULE_POINTER, _pyobj)
 
     def unbox_array(self, obj, ty):
         bld = self.builder
@@ -235,6 +245,8 @@ class EntryEmitter:
             return self.box_tuple(value, ty)
         if isinstance(ty, t.Array):
             return self.box_array(value, ty)
+        if isinstance(ty, t.InstanceType):
+            return self.box_instance(value, ty)
         none = self.module.pointer_constant(id(None))
         self.call("Py_IncRef", m.void, [none])
         return none
@@ -263,6 +275,28 @@ class EntryEmitter:
             self.call("ember_PyArray_SetBaseObject", m.i32, [array, self.array_owner(value)])
         return array
 
+    def box_instance(self, value, ty):
+        """A new box of the instance's class; its capsule takes over the reference."""
+        bld = self.builder
+        box_class = ty.members.box_class
+        self.module.keepalive.append(box_class)
+        capsule = self.call("PyCapsule_New", _pyobj, [value, ir.Constant(_pyobj, None),
+                                                      bld.bitcast(self.capsule_destructor(),
+                                                                  _pyobj)])
+        box = self.call("PyType_GenericAlloc", _pyobj, [
+            self.module.pointer_constant(id(box_class)), ir.Constant(m.i64, 0)])
+        with bld.if_then(bld.icmp_unsigned("!=", box, ir.Constant(_pyobj, None))):
+            slot = bld.gep(box, [ir.Constant(m.i64, capi.BOX_CAPSULE)])
+            bld.store(capsule, bld.bitcast(slot, _pyobj.as_pointer()))
+        return box
+
+    def capsule_destructor(self):
+        destructor = self.module.llvm.globals.get("ember_nrt_capsule_destructor")
+        if destructor is None:
+            destructor = ir.Function(self.module.llvm, ir.FunctionType(
+                m.void, [_pyobj]), "ember_nrt_capsule_destructor")
+        return destructor
+
     def array_owner(self, value):
         """The base object keeping the memory alive: a capsule holding the
         runtime reference, or the ndarray the view was taken from."""
@@ -273,10 +307,7 @@ class EntryEmitter:
         with bld.if_else(bld.icmp_unsigned("!=", meminfo, ir.Constant(_pyobj, None))) as (
                 owned, borrowed):
             with owned:
-                destructor = self.module.llvm.globals.get("ember_nrt_capsule_destructor")
-                if destructor is None:
-                    destructor = ir.Function(self.module.llvm, ir.FunctionType(
-                        m.void, [_pyobj]), "ember_nrt_capsule_destructor")
+                destructor = self.capsule_destructor()
                 bld.store(self.call("PyCapsule_New", _pyobj, [
                     meminfo, ir.Constant(_pyobj, None), bld.bitcast(destructor, _pyobj)]), owner)
             with borrowed:

@@ -8,7 +8,7 @@ alloca; LLVM's mem2reg turns them into SSA registers.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, indexing, lazy, loops, refcount
+from ember.codegen import arith, casts, indexing, instances, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
@@ -277,6 +277,15 @@ class FunctionEmitter:
             ptr, elem = indexing.element_pointer(self, base, self.types[target.value], index,
                                                  self.types[target.index], target)
             indexing.store_element(self.builder, ptr, value, ty, elem)
+        elif isinstance(target, n.Attr):  # a @jitclass field or property
+            if isinstance(value, lazy.Lazy):
+                value = self.new_reference(lazy.materialize(self, value), value.ty)
+            base, base_type = self.expr(target.value), self.types[target.value]
+            setter = self.typed.calls.get(("set", target))
+            if setter is not None:
+                self.emit_impl(setter, [base, value], [base_type, ty])
+            else:
+                instances.store_field(self, base, base_type, target.attr, value, ty)
         else:
             raise InternalError("unknown assignment target", target.loc)
 
@@ -538,6 +547,11 @@ class FunctionEmitter:
 
     def expr_Attr(self, e):
         value = self.expr(e.value)
+        if isinstance(self.types[e.value], t.InstanceType):
+            getter = self.typed.calls.get(e)  # a property
+            if getter is not None:
+                return self.emit_impl(getter, [value], [self.types[e.value]])
+            return instances.load_field(self, value, self.types[e.value], e.attr)
         if isinstance(self.types[e], t.CompileTimeValue):  # a.dtype: no runtime form
             return self.constant(None, self.types[e])
         return indexing.attribute(self, value, self.types[e.value], e.attr)

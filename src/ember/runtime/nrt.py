@@ -1,9 +1,12 @@
 """The memory runtime, emitted as LLVM IR (no C compiler): reference-counted
-blocks for arrays allocated by compiled code.
+blocks for arrays allocated by compiled code and @jitclass instances.
 
 A block is one allocation: a 64-byte header `{i64 refcount, i8* data,
-i64 size, i8* raw}` followed by the data, 64-byte aligned; `raw` is what
-the C allocator returned (what `free` takes). Zero-filled blocks come from
+i64 size, i8* raw, void(i8*)* destructor}` followed by the data, 64-byte
+aligned; `raw` is what the C allocator returned (what `free` takes). The
+destructor is NULL for arrays; a @jitclass instance's releases its fields,
+and a block adopting an ndarray from Python (`ember_nrt_adopt`, so that an
+instance field owns it) drops its reference to the ndarray. Zero-filled blocks come from
 calloc, which hands out fresh pages untouched: np.zeros then costs no pass
 over memory, and the pages are first touched by whoever writes them (in
 parallel, by every thread). Compiled code holds a
@@ -23,8 +26,11 @@ from ember.codegen import models as m
 HEADER = 64
 ALLOC, FREE, DESTRUCTOR = "ember_nrt_alloc", "ember_nrt_free", "ember_nrt_capsule_destructor"
 ALLOC_ZEROED = "ember_nrt_alloc_zeroed"
+ADOPT = "ember_nrt_adopt"
 _COUNTERS = ("ember_nrt_allocs", "ember_nrt_frees")
-meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64, m.i8p])
+meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64, m.i8p, m.i8p])
+DESTRUCTOR_FIELD = 4
+destructor_type = ir.FunctionType(m.void, [m.i8p])
 
 
 def emit_runtime(module):
@@ -46,6 +52,7 @@ def emit_runtime(module):
         align=True)
     free_fn = _emit_free(llvm, free, counters["ember_nrt_frees"])
     _emit_capsule_destructor(llvm, free_fn)
+    _emit_adopt(llvm)
 
 
 def _emit_alloc(llvm, name, counter, allocate, align=False):
@@ -75,6 +82,7 @@ def _emit_alloc(llvm, name, counter, allocate, align=False):
               bld.gep(header, [zero, ir.Constant(m.i32, 1)]))
     bld.store(size, bld.gep(header, [zero, ir.Constant(m.i32, 2)]))
     bld.store(raw, bld.gep(header, [zero, ir.Constant(m.i32, 3)]))
+    bld.store(ir.Constant(m.i8p, None), bld.gep(header, [zero, ir.Constant(m.i32, 4)]))
     bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
     bld.ret(block)
 
@@ -84,6 +92,11 @@ def _emit_free(llvm, free, counter):
     bld = ir.IRBuilder(fn.append_basic_block())
     bld.atomic_rmw("add", counter, ir.Constant(m.i64, 1), "monotonic")
     header = bld.bitcast(fn.args[0], meminfo_type.as_pointer())
+    destructor = bld.load(bld.gep(header, [ir.Constant(m.i32, 0),
+                                           ir.Constant(m.i32, DESTRUCTOR_FIELD)]))
+    with bld.if_then(bld.icmp_unsigned("!=", destructor, ir.Constant(m.i8p, None)),
+                     likely=False):
+        bld.call(bld.bitcast(destructor, destructor_type.as_pointer()), [fn.args[0]])
     raw = bld.gep(header, [ir.Constant(m.i32, 0), ir.Constant(m.i32, 3)])
     bld.call(free, [bld.load(raw)])
     bld.ret_void()
@@ -102,6 +115,43 @@ def _emit_capsule_destructor(llvm, free_fn):
     with bld.if_then(bld.icmp_unsigned("==", old, ir.Constant(m.i64, 1))):
         bld.call(free_fn, [meminfo])
     bld.ret_void()
+
+
+def _emit_adopt(llvm):
+    """`ember_nrt_adopt(ndarray)`: a block owning a reference to an ndarray
+    from Python, for arrays stored where they outlive the call (@jitclass
+    fields). Its destructor drops the reference, taking the GIL: the last
+    reference may go in a thread of the pool."""
+    gil_ensure = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Ensure")
+    gil_release = ir.Function(llvm, ir.FunctionType(m.void, [m.i32]), "PyGILState_Release")
+    alloc = llvm.globals[ALLOC]
+
+    def python_call(bld, name, obj):
+        state = bld.call(gil_ensure, [])
+        fn = llvm.globals.get(name) or ir.Function(llvm, destructor_type, name)
+        bld.call(fn, [obj])
+        bld.call(gil_release, [state])
+
+    release = ir.Function(llvm, destructor_type, "ember_nrt_release_pyobject")
+    release.linkage = "internal"
+    bld = ir.IRBuilder(release.append_basic_block())
+    slot = bld.bitcast(bld.gep(release.args[0], [ir.Constant(m.i64, HEADER)]),
+                       m.i8p.as_pointer())
+    python_call(bld, "Py_DecRef", bld.load(slot))
+    bld.ret_void()
+
+    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i8p]), ADOPT)
+    bld = ir.IRBuilder(fn.append_basic_block())
+    block = bld.call(alloc, [ir.Constant(m.i64, 8)])
+    with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
+        bld.ret(block)
+    python_call(bld, "Py_IncRef", fn.args[0])
+    bld.store(fn.args[0], bld.bitcast(bld.gep(block, [ir.Constant(m.i64, HEADER)]),
+                                      m.i8p.as_pointer()))
+    header = bld.bitcast(block, meminfo_type.as_pointer())
+    bld.store(bld.bitcast(release, m.i8p), bld.gep(header, [
+        ir.Constant(m.i32, 0), ir.Constant(m.i32, DESTRUCTOR_FIELD)]))
+    bld.ret(block)
 
 
 class Runtime:
@@ -130,7 +180,7 @@ class Stats:
         return f"Stats(allocs={self.allocs}, frees={self.frees}, alive={self.alive})"
 
 
-FUNCTIONS = (ALLOC, ALLOC_ZEROED, FREE, DESTRUCTOR)
+FUNCTIONS = (ALLOC, ALLOC_ZEROED, FREE, DESTRUCTOR, ADOPT)
 COUNTERS = _COUNTERS
 _loaded = []  # the Runtime, once the CPU target has JIT-compiled it
 

@@ -19,7 +19,7 @@ def allocate(cg, ty):
     bld = cg.builder
     struct = m.instance_struct(ty)
     size = ir.Constant(struct.as_pointer(), None).gep([ir.Constant(m.i32, 1)]).ptrtoint(m.i64)
-    alloc = _declare(cg.module, nrt.ALLOC_ZEROED, ir.FunctionType(m.i8p, [m.i64]))
+    alloc = _declare(cg.module, nrt.ALLOC_OBJECT, ir.FunctionType(m.i8p, [m.i64]))
     block = bld.call(alloc, [size])
     cg.check(bld.icmp_unsigned("!=", block, ir.Constant(m.i8p, None)), MemoryError,
              f"cannot allocate an instance of {ty.class_name}")

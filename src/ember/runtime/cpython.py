@@ -13,6 +13,7 @@ C_API = (
     "PyErr_Occurred", "PyErr_Clear", "Py_IncRef", "Py_DecRef", "PyType_IsSubtype",
     "PyObject_Vectorcall", "PyErr_SetObject", "PyCapsule_New", "PyCapsule_GetPointer",
     "PyErr_NoMemory", "PyType_GenericAlloc", "PyGILState_Ensure", "PyGILState_Release",
+    "PyGILState_Check",
 )
 
 # CPython 3.10-3.13 (64-bit) object layouts, checked by tests/runtime.

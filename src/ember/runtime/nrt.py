@@ -27,6 +27,8 @@ HEADER = 64
 ALLOC, FREE, DESTRUCTOR = "ember_nrt_alloc", "ember_nrt_free", "ember_nrt_capsule_destructor"
 ALLOC_ZEROED = "ember_nrt_alloc_zeroed"
 ADOPT = "ember_nrt_adopt"
+ALLOC_OBJECT = "ember_nrt_alloc_object"
+ADOPT_TABLE = 64  # entries of the table of adopted ndarrays (a power of two)
 _COUNTERS = ("ember_nrt_allocs", "ember_nrt_frees")
 meminfo_type = ir.LiteralStructType([m.i64, m.i8p, m.i64, m.i8p, m.i8p])
 DESTRUCTOR_FIELD = 4
@@ -50,6 +52,10 @@ def emit_runtime(module):
     _emit_alloc(llvm, ALLOC_ZEROED, counters["ember_nrt_allocs"], lambda bld, total: bld.call(
         calloc, [ir.Constant(m.i64, 1), bld.add(total, ir.Constant(m.i64, HEADER))]),
         align=True)
+    # Small objects (@jitclass instances, adopted ndarrays): zeroed, 16-byte
+    # aligned is enough, and malloc's small bins are much faster than aligned_alloc.
+    _emit_alloc(llvm, ALLOC_OBJECT, counters["ember_nrt_allocs"], lambda bld, total: bld.call(
+        calloc, [ir.Constant(m.i64, 1), total]))
     free_fn = _emit_free(llvm, free, counters["ember_nrt_frees"])
     _emit_capsule_destructor(llvm, free_fn)
     _emit_adopt(llvm)
@@ -120,37 +126,102 @@ def _emit_capsule_destructor(llvm, free_fn):
 def _emit_adopt(llvm):
     """`ember_nrt_adopt(ndarray)`: a block owning a reference to an ndarray
     from Python, for arrays stored where they outlive the call (@jitclass
-    fields). Its destructor drops the reference, taking the GIL: the last
-    reference may go in a thread of the pool."""
+    fields). Its destructor drops the reference, taking the GIL if needed:
+    the last reference may go in a thread of the pool.
+
+    Serial code (which holds the GIL) reuses a live block adopting the same
+    ndarray, found in a small direct-mapped table that only code holding the
+    GIL reads or writes: one instance per row of a Python array then costs
+    no allocation for its array fields."""
+    table = ir.GlobalVariable(llvm, ir.ArrayType(m.i8p, ADOPT_TABLE), "ember_nrt_adopted")
+    table.linkage = "internal"
+    table.initializer = ir.Constant(table.value_type, None)
+    gil_check = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Check")
     gil_ensure = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Ensure")
     gil_release = ir.Function(llvm, ir.FunctionType(m.void, [m.i32]), "PyGILState_Release")
-    alloc = llvm.globals[ALLOC]
 
-    def python_call(bld, name, obj):
-        state = bld.call(gil_ensure, [])
-        fn = llvm.globals.get(name) or ir.Function(llvm, destructor_type, name)
-        bld.call(fn, [obj])
-        bld.call(gil_release, [state])
+    def python_function(name):
+        return llvm.globals.get(name) or ir.Function(llvm, destructor_type, name)
+
+    def table_slot(bld, obj):
+        index = bld.and_(bld.lshr(bld.ptrtoint(obj, m.i64), ir.Constant(m.i64, 4)),
+                         ir.Constant(m.i64, ADOPT_TABLE - 1))
+        return bld.gep(table, [ir.Constant(m.i32, 0), index])
+
+    def adopted_object(bld, block):
+        return bld.bitcast(bld.gep(block, [ir.Constant(m.i64, HEADER)]), m.i8p.as_pointer())
+
+    def holding_gil(bld, body):
+        held = bld.icmp_signed("!=", bld.call(gil_check, []), ir.Constant(m.i32, 0))
+        with bld.if_else(held, likely=True) as (direct, take_gil):
+            with direct:
+                body(bld)
+            with take_gil:
+                state = bld.call(gil_ensure, [])
+                body(bld)
+                bld.call(gil_release, [state])
 
     release = ir.Function(llvm, destructor_type, "ember_nrt_release_pyobject")
     release.linkage = "internal"
     bld = ir.IRBuilder(release.append_basic_block())
-    slot = bld.bitcast(bld.gep(release.args[0], [ir.Constant(m.i64, HEADER)]),
-                       m.i8p.as_pointer())
-    python_call(bld, "Py_DecRef", bld.load(slot))
-    bld.ret_void()
+    obj = bld.load(adopted_object(bld, release.args[0]))
 
+    def forget(bld):
+        slot = table_slot(bld, obj)
+        with bld.if_then(bld.icmp_unsigned("==", bld.load(slot), release.args[0])):
+            bld.store(ir.Constant(m.i8p, None), slot)
+        bld.call(python_function("Py_DecRef"), [obj])
+    holding_gil(bld, forget)
+    bld.ret_void()
+    _emit_adopt_entry(llvm, release, gil_check, table_slot, adopted_object, python_function)
+
+
+def _emit_adopt_entry(llvm, release, gil_check, table_slot, adopted_object, python_function):
     fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i8p]), ADOPT)
-    bld = ir.IRBuilder(fn.append_basic_block())
-    block = bld.call(alloc, [ir.Constant(m.i64, 8)])
+    (obj,) = fn.args
+    bld = ir.IRBuilder(fn.append_basic_block("entry"))
+    lookup, retry, create = (fn.append_basic_block(n) for n in ("lookup", "retry", "create"))
+    held = bld.icmp_signed("!=", bld.call(gil_check, []), ir.Constant(m.i32, 0))
+    bld.cbranch(held, lookup, create)
+    bld.position_at_end(lookup)  # a live block adopting obj: one more reference to it
+    slot = table_slot(bld, obj)
+    cached = bld.load(slot)
+    usable = bld.icmp_unsigned("!=", cached, ir.Constant(m.i8p, None))
+    with bld.if_then(usable):
+        same = bld.icmp_unsigned("==", bld.load(adopted_object(bld, cached)), obj)
+    found = bld.phi(m.i1)
+    found.add_incoming(ir.Constant(m.i1, 0), lookup)
+    found.add_incoming(same, same.parent)
+    bld.cbranch(found, retry, create)
+    bld.position_at_end(retry)  # increment unless a thread of the pool is freeing it
+    count_ptr = bld.bitcast(cached, m.i64.as_pointer())
+    count = bld.load_atomic(count_ptr, "monotonic", 8)
+    alive = bld.icmp_signed(">", count, ir.Constant(m.i64, 0))
+    increment = fn.append_basic_block("increment")
+    bld.cbranch(alive, increment, create)
+    bld.position_at_end(increment)
+    exchanged = bld.cmpxchg(count_ptr, count, bld.add(count, ir.Constant(m.i64, 1)),
+                            "acq_rel", "monotonic")
+    done = fn.append_basic_block("reused")
+    bld.cbranch(bld.extract_value(exchanged, 1), done, retry)
+    bld.position_at_end(done)
+    bld.ret(cached)
+    bld.position_at_end(create)
+    block = bld.call(llvm.globals[ALLOC_OBJECT], [ir.Constant(m.i64, 8)])
     with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
         bld.ret(block)
-    python_call(bld, "Py_IncRef", fn.args[0])
-    bld.store(fn.args[0], bld.bitcast(bld.gep(block, [ir.Constant(m.i64, HEADER)]),
-                                      m.i8p.as_pointer()))
+    bld.store(obj, adopted_object(bld, block))
     header = bld.bitcast(block, meminfo_type.as_pointer())
     bld.store(bld.bitcast(release, m.i8p), bld.gep(header, [
         ir.Constant(m.i32, 0), ir.Constant(m.i32, DESTRUCTOR_FIELD)]))
+    with bld.if_else(held, likely=True) as (direct, take_gil):
+        with direct:
+            bld.call(python_function("Py_IncRef"), [obj])
+            bld.store(block, table_slot(bld, obj))
+        with take_gil:
+            state = bld.call(llvm.globals["PyGILState_Ensure"], [])
+            bld.call(python_function("Py_IncRef"), [obj])
+            bld.call(llvm.globals["PyGILState_Release"], [state])
     bld.ret(block)
 
 
@@ -180,7 +251,7 @@ class Stats:
         return f"Stats(allocs={self.allocs}, frees={self.frees}, alive={self.alive})"
 
 
-FUNCTIONS = (ALLOC, ALLOC_ZEROED, FREE, DESTRUCTOR, ADOPT)
+FUNCTIONS = (ALLOC, ALLOC_ZEROED, ALLOC_OBJECT, FREE, DESTRUCTOR, ADOPT)
 COUNTERS = _COUNTERS
 _loaded = []  # the Runtime, once the CPU target has JIT-compiled it
 

@@ -2,8 +2,8 @@
 
 
 def jitclass(cls_or_spec=None, spec=None):
-    """Compile a class for use in and out of compiled code (see ember.jitclass)."""
-    from ember.jitclass import jitclass as build
+    """Compile a class for use in and out of compiled code (see ember.jitclasses)."""
+    from ember.jitclasses import jitclass as build
 
     return build(cls_or_spec, spec)
 

@@ -22,7 +22,7 @@ SCALAR_VALUE = 16      # PyFloatObject.ob_fval, PyComplexObject.cval, NumPy scal
 TUPLE_SIZE = 16
 TUPLE_ITEMS = 24
 CAPSULE_POINTER = 16   # PyCapsule.pointer
-BOX_CAPSULE = 16       # the one slot of a @jitclass box (ember.jitclass.boxing.Box)
+BOX_CAPSULE = 16       # the one slot of a @jitclass box (ember.jitclasses.boxing.Box)
 # NumPy 2 PyArrayObject and PyArray_Descr fields.
 ARRAY_DATA, ARRAY_NDIM, ARRAY_DIMS, ARRAY_STRIDES = 16, 24, 32, 40
 ARRAY_DESCR, ARRAY_FLAGS = 56, 64

@@ -115,7 +115,7 @@ class Tuple(Type):
 class InstanceType(Type):
     """An instance of a @jitclass: a reference to a reference-counted struct of
     its fields. `fields` is the ordered (name, type) spec; `members` (filled by
-    ember.jitclass) names the methods, static methods and properties that
+    ember.jitclasses) names the methods, static methods and properties that
     typing resolves calls through. Equal only to itself: one type per class."""
 
     def __init__(self, class_name, fields):

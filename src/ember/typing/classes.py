@@ -1,7 +1,7 @@
 """Typing of @jitclass instances in compiled code: field reads and writes,
 properties, method and static method calls.
 
-An instance type's `members` (filled by ember.jitclass) holds the class's
+An instance type's `members` (filled by ember.jitclasses) holds the class's
 plain Python functions: `methods`, `staticmethods` and `properties` (name ->
 (getter, setter)). Methods and property accessors are compiled like any
 called Python function, with the instance as their first argument.

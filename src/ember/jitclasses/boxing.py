@@ -20,7 +20,7 @@ import linecache
 from ember import config
 from ember.decorators import njit
 from ember.errors import EmberError
-from ember.jitclass.spec import fields_of, members_of
+from ember.jitclasses.spec import fields_of, members_of
 from ember.runtime import cpython as capi
 from ember.types import core as t
 from ember.types.typeof import register_class
@@ -31,6 +31,10 @@ class Box:
     """Base of every jitclass's Python class: one slot, the instance's capsule."""
 
     __slots__ = ("_ember_capsule",)
+
+    def __new__(cls, *args, **kwargs):  # copy, pickle: a box without an instance
+        raise TypeError(f"{cls.__qualname__} instances are created by calling the class "
+                        "(or in compiled code); they cannot be copied or pickled")
 
     def __repr__(self):
         return f"<{type(self).__module__}.{type(self).__qualname__} jitclass object at " \

@@ -7,6 +7,6 @@ struct. Typing of instances in compiled code is typing/classes.py, their
 layout codegen/models.py, their fields' code codegen/instances.py.
 """
 
-from ember.jitclass.boxing import jitclass
+from ember.jitclasses.boxing import jitclass
 
 __all__ = ["jitclass"]

@@ -6,10 +6,11 @@ Particle.
 Figures per engine:
 - compile: the first `Particle(...)` and first `p.kinetic_energy()` from
   Python, on a class defined fresh (each engine warmed up first by an
-  unrelated @njit function, so its start-up is not counted); and the first
+  unrelated @njit function calling np.sum, so its start-up and the loading
+  of its library are not counted); and the first
   call of the hot-loop function below;
-- call overhead from Python: `Particle(position, velocity, mass)` and
-  `p.kinetic_energy()` in steady state (3-element arrays);
+- call overhead from Python: `Particle(position, velocity, mass)`,
+  `p.kinetic_energy()` and reading `p.mass`, in steady state (3-element arrays);
 - in compiled code: `sum_energy` builds one Particle per row of N particles'
   data and sums their kinetic energies (construction and a method call in a
   hot loop); `big_energy` calls kinetic_energy on one instance with arrays of
@@ -21,6 +22,7 @@ Python (the undecorated class). Each figure is the best of repeated calls.
 
 import argparse
 import importlib
+import operator
 import sys
 import time
 
@@ -61,11 +63,15 @@ def define(engine):
     return Particle, engine.njit(sum_energy), engine.njit(big_energy)
 
 
+kinetic_energy = operator.methodcaller("kinetic_energy")  # attribute lookup and call
+mass_of = operator.attrgetter("mass")
+
+
 def warm_up(engine):
     @engine.njit
     def unrelated(x):
-        return x + 1.0
-    unrelated(1.0)
+        return np.sum(x**2) + 1.0
+    unrelated(np.ones(3))
 
 
 def seconds(func, *args):
@@ -113,7 +119,8 @@ def main(argv):
     figures = [
         ("Python: Particle(position, velocity, mass)",
          lambda P, s, b, p: (P, (position, velocity, mass))),
-        ("Python: p.kinetic_energy()", lambda P, s, b, p: (p.kinetic_energy, ())),
+        ("Python: p.kinetic_energy()", lambda P, s, b, p: (kinetic_energy, (p,))),
+        ("Python: p.mass", lambda P, s, b, p: (mass_of, (p,))),
         (f"njit: sum_energy, {n} Particles built and called",
          lambda P, s, b, p: (s, (positions, velocities, masses))),
         (f"njit: kinetic_energy() of one Particle with {n} elements",

@@ -82,3 +82,21 @@ def test_instance_argument_of_another_class_compiles_again():
     p, q = JitParticle(np.zeros(1), np.ones(1), 2.0), other(np.zeros(1), np.ones(1), 4.0)
     assert step(p, 1.0) == 2.0 and step(q, 1.0) == 4.0
     assert len(step.signatures) >= 2
+
+
+def test_instances_in_parallel_loops():
+    @ember.njit(parallel=True)
+    def energies(template, velocities):
+        out = np.empty(velocities.shape[0])
+        for i in ember.prange(velocities.shape[0]):
+            p = JitParticle(template.position, velocities[i], template.mass)
+            out[i] = p.kinetic_energy() + template.kinetic_energy()
+        return out
+
+    rng = np.random.default_rng(3)
+    velocities = rng.random((2000, 3))
+    template = JitParticle(np.zeros(3), np.ones(3), 2.0)
+    plain = Particle(np.zeros(3), np.ones(3), 2.0)
+    expected = [Particle(plain.position, v, 2.0).kinetic_energy() + plain.kinetic_energy()
+                for v in velocities]
+    np.testing.assert_allclose(energies(template, velocities), expected, rtol=1e-15)

@@ -78,7 +78,8 @@ def _owned(cg, value, ty):
     bld.store(meminfo, slot)
     with bld.if_else(borrowed, likely=False) as (adopt, own):
         with adopt:
-            adopt_fn = _declare(cg.module, nrt.ADOPT, ir.FunctionType(m.i8p, [m.i8p]))
+            adopt_fn = _declare(cg.module, nrt.ADOPT_PARALLEL if cg.in_parallel else nrt.ADOPT,
+                                ir.FunctionType(m.i8p, [m.i8p]))
             block = bld.call(adopt_fn, [parent])
             bld.store(block, slot)
         with own:

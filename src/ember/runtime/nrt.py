@@ -26,7 +26,7 @@ from ember.codegen import models as m
 HEADER = 64
 ALLOC, FREE, DESTRUCTOR = "ember_nrt_alloc", "ember_nrt_free", "ember_nrt_capsule_destructor"
 ALLOC_ZEROED = "ember_nrt_alloc_zeroed"
-ADOPT = "ember_nrt_adopt"
+ADOPT, ADOPT_PARALLEL = "ember_nrt_adopt", "ember_nrt_adopt_parallel"
 ALLOC_OBJECT = "ember_nrt_alloc_object"
 ADOPT_TABLE = 64  # entries of the table of adopted ndarrays (a power of two)
 _COUNTERS = ("ember_nrt_allocs", "ember_nrt_frees")
@@ -126,103 +126,116 @@ def _emit_capsule_destructor(llvm, free_fn):
 def _emit_adopt(llvm):
     """`ember_nrt_adopt(ndarray)`: a block owning a reference to an ndarray
     from Python, for arrays stored where they outlive the call (@jitclass
-    fields). Its destructor drops the reference, taking the GIL if needed:
-    the last reference may go in a thread of the pool.
+    fields); `ember_nrt_adopt_parallel` is the same for code in a parallel
+    region. The block's destructor drops the reference.
 
-    Serial code (which holds the GIL) reuses a live block adopting the same
-    ndarray, found in a small direct-mapped table that only code holding the
-    GIL reads or writes: one instance per row of a Python array then costs
-    no allocation for its array fields."""
+    Serial code reuses a live block adopting the same ndarray, found in a
+    small direct-mapped table that only serial code reads (one instance per
+    row of a Python array then costs no allocation for its array fields).
+
+    In a parallel region the pool's workers run without the GIL while the
+    region's caller holds it, so the ndarray's count is changed atomically
+    there (nothing else touches it meanwhile: the caller waits in the
+    region), and the table entry is cleared with a compare-and-swap. The
+    ndarray's last reference, which frees it, can only go where the GIL is
+    held: the call's caller keeps every ndarray it passed alive."""
     table = ir.GlobalVariable(llvm, ir.ArrayType(m.i8p, ADOPT_TABLE), "ember_nrt_adopted")
     table.linkage = "internal"
     table.initializer = ir.Constant(table.value_type, None)
-    gil_check = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Check")
-    gil_ensure = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Ensure")
-    gil_release = ir.Function(llvm, ir.FunctionType(m.void, [m.i32]), "PyGILState_Release")
-
-    def python_function(name):
-        return llvm.globals.get(name) or ir.Function(llvm, destructor_type, name)
-
-    def table_slot(bld, obj):
-        index = bld.and_(bld.lshr(bld.ptrtoint(obj, m.i64), ir.Constant(m.i64, 4)),
-                         ir.Constant(m.i64, ADOPT_TABLE - 1))
-        return bld.gep(table, [ir.Constant(m.i32, 0), index])
-
-    def adopted_object(bld, block):
-        return bld.bitcast(bld.gep(block, [ir.Constant(m.i64, HEADER)]), m.i8p.as_pointer())
-
-    def holding_gil(bld, body):
-        held = bld.icmp_signed("!=", bld.call(gil_check, []), ir.Constant(m.i32, 0))
-        with bld.if_else(held, likely=True) as (direct, take_gil):
-            with direct:
-                body(bld)
-            with take_gil:
-                state = bld.call(gil_ensure, [])
-                body(bld)
-                bld.call(gil_release, [state])
-
+    helpers = _AdoptHelpers(llvm, table)
     release = ir.Function(llvm, destructor_type, "ember_nrt_release_pyobject")
     release.linkage = "internal"
     bld = ir.IRBuilder(release.append_basic_block())
-    obj = bld.load(adopted_object(bld, release.args[0]))
-
-    def forget(bld):
-        slot = table_slot(bld, obj)
-        with bld.if_then(bld.icmp_unsigned("==", bld.load(slot), release.args[0])):
-            bld.store(ir.Constant(m.i8p, None), slot)
-        bld.call(python_function("Py_DecRef"), [obj])
-    holding_gil(bld, forget)
+    (block,) = release.args
+    obj = bld.load(helpers.adopted_object(bld, block))
+    bld.cmpxchg(helpers.table_slot(bld, obj), block, ir.Constant(m.i8p, None), "monotonic",
+                "monotonic")
+    helpers.decref(bld, obj)
     bld.ret_void()
-    _emit_adopt_entry(llvm, release, gil_check, table_slot, adopted_object, python_function)
+    _emit_adopt_entry(llvm, ADOPT, release, helpers, use_table=True)
+    _emit_adopt_entry(llvm, ADOPT_PARALLEL, release, helpers, use_table=False)
 
 
-def _emit_adopt_entry(llvm, release, gil_check, table_slot, adopted_object, python_function):
-    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i8p]), ADOPT)
+class _AdoptHelpers:
+    def __init__(self, llvm, table):
+        self.llvm, self.table = llvm, table
+        self.gil_check = ir.Function(llvm, ir.FunctionType(m.i32, []), "PyGILState_Check")
+        self.py_decref = ir.Function(llvm, destructor_type, "Py_DecRef")
+
+    def table_slot(self, bld, obj):
+        index = bld.and_(bld.lshr(bld.ptrtoint(obj, m.i64), ir.Constant(m.i64, 4)),
+                         ir.Constant(m.i64, ADOPT_TABLE - 1))
+        return bld.gep(self.table, [ir.Constant(m.i32, 0), index])
+
+    def adopted_object(self, bld, block):
+        return bld.bitcast(bld.gep(block, [ir.Constant(m.i64, HEADER)]), m.i8p.as_pointer())
+
+    def refcount(self, bld, obj):
+        return bld.bitcast(obj, m.i64.as_pointer())  # ob_refcnt, at offset 0
+
+    def decref(self, bld, obj):
+        """Drop a reference atomically; the last one through Py_DecRef (GIL held)."""
+        fn = bld.function
+        retry, last, done = (fn.append_basic_block(n) for n in ("retry", "last", "done"))
+        bld.branch(retry)
+        bld.position_at_end(retry)
+        count = bld.load_atomic(self.refcount(bld, obj), "monotonic", 8)
+        is_last = bld.icmp_signed("<=", count, ir.Constant(m.i64, 1))
+        exchange = fn.append_basic_block("exchange")
+        bld.cbranch(is_last, last, exchange)
+        bld.position_at_end(exchange)
+        swapped = bld.cmpxchg(self.refcount(bld, obj), count,
+                              bld.sub(count, ir.Constant(m.i64, 1)), "monotonic", "monotonic")
+        bld.cbranch(bld.extract_value(swapped, 1), done, retry)
+        bld.position_at_end(last)
+        held = bld.icmp_signed("!=", bld.call(self.gil_check, []), ir.Constant(m.i32, 0))
+        with bld.if_then(held, likely=True):  # else unreachable in practice: leave it alive
+            bld.call(self.py_decref, [obj])
+        bld.branch(done)
+        bld.position_at_end(done)
+
+
+def _emit_adopt_entry(llvm, name, release, helpers, use_table):
+    fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i8p]), name)
     (obj,) = fn.args
     bld = ir.IRBuilder(fn.append_basic_block("entry"))
-    lookup, retry, create = (fn.append_basic_block(n) for n in ("lookup", "retry", "create"))
-    held = bld.icmp_signed("!=", bld.call(gil_check, []), ir.Constant(m.i32, 0))
-    bld.cbranch(held, lookup, create)
-    bld.position_at_end(lookup)  # a live block adopting obj: one more reference to it
-    slot = table_slot(bld, obj)
-    cached = bld.load(slot)
-    usable = bld.icmp_unsigned("!=", cached, ir.Constant(m.i8p, None))
-    with bld.if_then(usable):
-        same = bld.icmp_unsigned("==", bld.load(adopted_object(bld, cached)), obj)
-    found = bld.phi(m.i1)
-    found.add_incoming(ir.Constant(m.i1, 0), lookup)
-    found.add_incoming(same, same.parent)
-    bld.cbranch(found, retry, create)
-    bld.position_at_end(retry)  # increment unless a thread of the pool is freeing it
-    count_ptr = bld.bitcast(cached, m.i64.as_pointer())
-    count = bld.load_atomic(count_ptr, "monotonic", 8)
-    alive = bld.icmp_signed(">", count, ir.Constant(m.i64, 0))
-    increment = fn.append_basic_block("increment")
-    bld.cbranch(alive, increment, create)
-    bld.position_at_end(increment)
-    exchanged = bld.cmpxchg(count_ptr, count, bld.add(count, ir.Constant(m.i64, 1)),
-                            "acq_rel", "monotonic")
-    done = fn.append_basic_block("reused")
-    bld.cbranch(bld.extract_value(exchanged, 1), done, retry)
-    bld.position_at_end(done)
-    bld.ret(cached)
-    bld.position_at_end(create)
+    slot = helpers.table_slot(bld, obj)
+    if use_table:  # a live block adopting obj: one more reference to it
+        _reuse_adopted(bld, fn, obj, slot, helpers)
     block = bld.call(llvm.globals[ALLOC_OBJECT], [ir.Constant(m.i64, 8)])
     with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
         bld.ret(block)
-    bld.store(obj, adopted_object(bld, block))
+    bld.store(obj, helpers.adopted_object(bld, block))
     header = bld.bitcast(block, meminfo_type.as_pointer())
     bld.store(bld.bitcast(release, m.i8p), bld.gep(header, [
         ir.Constant(m.i32, 0), ir.Constant(m.i32, DESTRUCTOR_FIELD)]))
-    with bld.if_else(held, likely=True) as (direct, take_gil):
-        with direct:
-            bld.call(python_function("Py_IncRef"), [obj])
-            bld.store(block, table_slot(bld, obj))
-        with take_gil:
-            state = bld.call(llvm.globals["PyGILState_Ensure"], [])
-            bld.call(python_function("Py_IncRef"), [obj])
-            bld.call(llvm.globals["PyGILState_Release"], [state])
+    bld.atomic_rmw("add", helpers.refcount(bld, obj), ir.Constant(m.i64, 1), "monotonic")
+    if use_table:
+        bld.store(block, slot)
     bld.ret(block)
+
+
+def _reuse_adopted(bld, fn, obj, slot, helpers):
+    """Return the table's block for obj with one more reference, if it is live."""
+    lookup, retry, create = (fn.append_basic_block(n) for n in ("lookup", "retry", "create"))
+    cached = bld.load(slot)
+    bld.cbranch(bld.icmp_unsigned("!=", cached, ir.Constant(m.i8p, None)), lookup, create)
+    bld.position_at_end(lookup)
+    same = bld.icmp_unsigned("==", bld.load(helpers.adopted_object(bld, cached)), obj)
+    bld.cbranch(same, retry, create)
+    bld.position_at_end(retry)  # increment unless the block is being freed
+    count_ptr = bld.bitcast(cached, m.i64.as_pointer())
+    count = bld.load_atomic(count_ptr, "monotonic", 8)
+    increment = fn.append_basic_block("increment")
+    bld.cbranch(bld.icmp_signed(">", count, ir.Constant(m.i64, 0)), increment, create)
+    bld.position_at_end(increment)
+    exchanged = bld.cmpxchg(count_ptr, count, bld.add(count, ir.Constant(m.i64, 1)),
+                            "acq_rel", "monotonic")
+    reused = fn.append_basic_block("reused")
+    bld.cbranch(bld.extract_value(exchanged, 1), reused, retry)
+    bld.position_at_end(reused)
+    bld.ret(cached)
+    bld.position_at_end(create)
 
 
 class Runtime:
@@ -251,7 +264,7 @@ class Stats:
         return f"Stats(allocs={self.allocs}, frees={self.frees}, alive={self.alive})"
 
 
-FUNCTIONS = (ALLOC, ALLOC_ZEROED, ALLOC_OBJECT, FREE, DESTRUCTOR, ADOPT)
+FUNCTIONS = (ALLOC, ALLOC_ZEROED, ALLOC_OBJECT, FREE, DESTRUCTOR, ADOPT, ADOPT_PARALLEL)
 COUNTERS = _COUNTERS
 _loaded = []  # the Runtime, once the CPU target has JIT-compiled it
 

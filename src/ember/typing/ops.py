@@ -1,5 +1,7 @@
 """Typing rules of operators, indexing, attributes and iteration."""
 
+import warnings
+
 from ember.errors import TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
@@ -142,6 +144,23 @@ def unary_type(op, operand, node):
     return t.int64 if isinstance(operand, t.Boolean) else operand
 
 
+def _both_compile_time(left, right):
+    return isinstance(left, t.CompileTimeValue) and isinstance(right, t.CompileTimeValue)
+
+
+def compile_time_compare(op, left, right):
+    """`==`, `!=`, `is`, `is not` between two values known while compiling
+    (dtypes, scalar classes, strings), with Python's (and NumPy's) meaning:
+    np.dtype("int64") == np.int64 is true."""
+    if op in ("is", "is not"):
+        same = left is right
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            same = bool(left == right)
+    return same == (op in ("is", "=="))
+
+
 def compare_type(op, left, right, node):
     if op in ("is", "is not"):
         return t.boolean
@@ -164,6 +183,8 @@ def compare_type(op, left, right, node):
     if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
         if op in ("==", "!=") and (isinstance(left, t.NoneType) or isinstance(right, t.NoneType)):
             return t.boolean
+        if op in ("==", "!=") and _both_compile_time(left, right):
+            return t.boolean  # `a.dtype == np.float64`: decided while compiling
         raise TypingError(f"cannot compare {left} and {right} with {op}", node.loc)
     if op not in ("==", "!=") and (isinstance(left, t.Complex) or isinstance(right, t.Complex)):
         if not getattr(node, "elementwise_compare", False):

@@ -35,6 +35,34 @@ def test_loops_with_break_continue_and_steps():
         check(loops, n)
 
 
+def first_divisor(n):
+    """for ... else with a break in a nested if, a nested loop's own break
+    (which must not skip the else) and a while ... else."""
+    found = -1
+    for d in range(2, n):
+        for k in range(3):
+            if k == 1:
+                break  # the inner loop's: the outer else still runs
+        if n % d == 0:
+            found = d
+            break
+    else:
+        found = 0
+    steps = 0
+    while steps < n:
+        steps += 3
+        if steps == 9:
+            break
+    else:
+        steps = -steps
+    return found, steps
+
+
+def test_for_and_while_else_run_when_no_break():
+    for n in (2, 3, 4, 9, 13, 25, 49):
+        check(first_divisor, n)
+
+
 def classify(x):
     if x < 0:
         return -1

@@ -128,15 +128,25 @@ class _Lowerer:
                     loc=self.loc(node))
 
     def visit_While(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "'while ... else' is not supported yet")
-        return n.While(self.expr(node.test), self.body(node.body), loc=self.loc(node))
+        loop = n.While(self.expr(node.test), self.body(node.body), loc=self.loc(node))
+        return self.with_else(loop, node)
 
     def visit_For(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "'for ... else' is not supported yet")
-        return n.For(self.target(node.target), self.expr(node.iter), self.body(node.body),
+        loop = n.For(self.target(node.target), self.expr(node.iter), self.body(node.body),
                      loc=self.loc(node))
+        return self.with_else(loop, node)
+
+    def with_else(self, loop, node):
+        """`for/while ... else`: a flag set by the loop's own breaks guards the
+        else block, which runs when the loop ends without one."""
+        if not node.orelse:
+            return loop
+        loc = self.loc(node)
+        flag = self.temp("broke")
+        loop.body = _flag_breaks(loop.body, flag)
+        no_break = n.UnaryOp("not", n.Var(flag, loc=loc), loc=loc)
+        return [n.Assign(n.Var(flag, loc=loc), n.Const(False, loc=loc), loc=loc), loop,
+                n.If(no_break, self.body(node.orelse), [], loc=loc)]
 
     def visit_Break(self, node):
         return n.Break(loc=self.loc(node))
@@ -328,3 +338,18 @@ def lower_function_cached(py_func):
     if func is None:
         func = _lowered[py_func] = lower_function(py_func)
     return func
+
+
+def _flag_breaks(stmts, flag):
+    """`stmts` with each `break` of the enclosing loop (not of loops nested
+    in it) preceded by `flag = True`."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, n.Break):
+            out.append(n.Assign(n.Var(flag, loc=stmt.loc), n.Const(True, loc=stmt.loc),
+                                loc=stmt.loc))
+        elif isinstance(stmt, n.If):
+            stmt.body = _flag_breaks(stmt.body, flag)
+            stmt.orelse = _flag_breaks(stmt.orelse, flag)
+        out.append(stmt)
+    return out

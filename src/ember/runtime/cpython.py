@@ -12,7 +12,7 @@ C_API = (
     "PyBool_FromLong", "PyTuple_New", "PyTuple_SetItem", "PyErr_Format", "PyErr_SetNone",
     "PyErr_Occurred", "PyErr_Clear", "Py_IncRef", "Py_DecRef", "PyType_IsSubtype",
     "PyObject_Vectorcall", "PyErr_SetObject", "PyCapsule_New", "PyCapsule_GetPointer",
-    "PyErr_NoMemory",
+    "PyErr_NoMemory", "PyGILState_Ensure", "PyGILState_Release",
 )
 
 # CPython 3.10-3.13 (64-bit) object layouts, checked by tests/runtime.

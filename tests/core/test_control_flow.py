@@ -1,5 +1,6 @@
 """Statements: loops, branches, returns, exceptions, tuples, calls between functions."""
 
+import numpy as np
 import pytest
 
 import ember
@@ -275,3 +276,42 @@ def test_tuple_slices_with_literal_bounds():
 
     a = np.zeros((2, 3, 4))
     assert ember.njit(tuple_slices)(a) == tuple_slices(a)
+
+
+def by_kind(x):
+    if isinstance(x, np.ndarray):
+        return x.sum() * 1.0  # a scalar has no .sum(): this branch must not be typed for one
+    elif isinstance(x, (bool, np.bool_)):
+        return -1.0
+    elif not isinstance(x, float):
+        return x * 3.0
+    return x * 2.0
+
+
+def by_dtype(a):
+    if a.dtype == np.int64:
+        return (a ^ 1).sum() * 1.0  # bitwise: typed only for integer arrays
+    elif a.dtype.type is np.float32 or a.dtype == "float16":
+        return float(a.sum())
+    elif a.ndim != 1:
+        return -1.0
+    return a.sum() * 2.0
+
+
+@pytest.mark.parametrize("value", [np.arange(4.0), np.ones((2, 2), np.int32), 3, 2.5, True])
+def test_isinstance_is_decided_by_types_and_prunes_branches(value):
+    check(by_kind, value)
+
+
+@pytest.mark.parametrize("dtype", ["i8", "f4", "f8", "i4", "c16"])
+def test_dtype_tests_prune_the_branches_of_other_dtypes(dtype):
+    check(by_dtype, np.arange(6).astype(dtype))
+    check(by_dtype, np.arange(6).astype(dtype).reshape(2, 3))
+
+
+def test_isinstance_of_an_undecidable_class_is_a_typing_error():
+    @ember.njit
+    def f(n):
+        return isinstance(range(n), range)
+    with pytest.raises(ember.errors.TypingError, match="isinstance"):
+        f(3)

@@ -10,7 +10,7 @@ from ember.codegen import arith, casts, loops, refcount
 from ember.codegen import models as m
 from ember.errors import UnsupportedError
 from ember.types import core as t
-from ember.typing.ops import NUMBER, iteration_type
+from ember.typing.ops import NUMBER, isinstance_value, iteration_type
 from ember.typing.registry import Impl, register
 from ember.typing.unify import arithmetic_type
 
@@ -121,6 +121,18 @@ def _emit_print(cg, types, values):
         cg.call_external("Py_DecRef", m.void, [obj])
     cg.call_external("PyGILState_Release", m.void, [gil])
     return ir.Constant(m.value_type(t.none), None)
+
+
+@register(isinstance)
+def type_isinstance(args, kws):
+    """a number, bool, array, tuple or None against classes known while compiling
+    (int, float, complex, bool, tuple, np.ndarray, NumPy scalar classes, tuples of them)"""
+    if kws or len(args) != 2:
+        return None
+    answer = isinstance_value(*args)
+    if answer is None:
+        return None
+    return Impl(t.boolean, list(args), emit=lambda cg, values: ir.Constant(m.i1, answer))
 
 
 @register(len)

@@ -161,6 +161,46 @@ def compile_time_compare(op, left, right):
     return same == (op in ("is", "=="))
 
 
+def isinstance_value(value_type, classes_type):
+    """isinstance() decided by types, as Numba decides it: an integer is an
+    `int` and its NumPy scalar class, a float a `float` and its class, an
+    array an `np.ndarray`, a tuple a `tuple`. None when undecidable."""
+    classes = _classes_of(classes_type)
+    examples = _examples_of(value_type)
+    if classes is None or examples is None:
+        return None
+    return any(isinstance(example, classes) for example in examples)
+
+
+def _classes_of(ty):
+    if isinstance(ty, t.CompileTimeValue) and isinstance(ty.value, type):
+        return (ty.value,)
+    if isinstance(ty, t.Tuple):
+        parts = [_classes_of(item) for item in ty.types]
+        return None if None in parts else tuple(c for part in parts for c in part)
+    return None
+
+
+def _examples_of(ty):
+    """Python values standing for every value of type `ty`."""
+    import numpy as np
+
+    from ember.types.typeof import to_dtype
+
+    if isinstance(ty, t.Boolean):
+        return [True, np.bool_(True)]
+    if isinstance(ty, (t.Integer, t.Float, t.Complex)):
+        builtin = {t.Integer: int, t.Float: float, t.Complex: complex}[type(ty)]
+        return [builtin(0), to_dtype(ty).type(0)]
+    if isinstance(ty, t.Array):
+        return [np.empty((0,) * ty.ndim, to_dtype(ty.dtype))]
+    if isinstance(ty, t.Tuple):
+        return [()]
+    if isinstance(ty, t.NoneType):
+        return [None]
+    return None
+
+
 def compare_type(op, left, right, node):
     if op in ("is", "is not"):
         return t.boolean

@@ -505,8 +505,12 @@ class _Typer:
 
 
 def _is_compilable_python(callee):
-    """Jitted dispatchers and plain Python functions are compiled as callees."""
-    return getattr(callee, "_ember_dispatcher", False) or inspect.isfunction(callee)
+    """Jitted dispatchers, plain Python functions and inner functions are
+    compiled as callees."""
+    from ember.frontend.lower import InnerFunction
+
+    return (getattr(callee, "_ember_dispatcher", False) or inspect.isfunction(callee)
+            or isinstance(callee, InnerFunction))
 
 
 def _lower(py_func):

@@ -6,6 +6,7 @@ Unknown syntax raises UnsupportedError at its location. Free names become
 """
 
 import ast
+import difflib
 import inspect
 import types as pytypes
 
@@ -301,7 +302,8 @@ class _Lowerer:
 
     def global_value(self, node, name):
         if name not in self.scope:
-            raise UnsupportedError(f"name '{name}' is not defined", self.loc(node))
+            raise UnsupportedError(f"name '{name}' is not defined", self.loc(node),
+                                   _did_you_mean(name, set(self.scope) | self.locals))
         value = self.scope[name]
         if is_missing(value):
             raise UnsupportedError(f"free variable '{name}' has no value yet", self.loc(node))
@@ -318,7 +320,8 @@ class _Lowerer:
         if isinstance(base, n.Global) and isinstance(base.value, pytypes.ModuleType):
             if not hasattr(base.value, node.attr):
                 raise self.unsupported(node, f"module '{base.value.__name__}' has no "
-                                       f"attribute '{node.attr}'")
+                                       f"attribute '{node.attr}'",
+                                       _did_you_mean(node.attr, dir(base.value)))
             return self.constant(getattr(base.value, node.attr), f"{base.name}.{node.attr}",
                                  node)
         return n.Attr(base, node.attr, loc=self.loc(node))
@@ -415,6 +418,13 @@ def lower_function_cached(py_func):
     if func is None:
         func = _lowered[py_func] = lower_function(py_func)
     return func
+
+
+def _did_you_mean(name, candidates):
+    """A hint naming the candidates closest to a misspelt `name`, or None."""
+    close = difflib.get_close_matches(name, [c for c in candidates if not c.startswith("_")],
+                                      n=3, cutoff=0.75)
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
 
 
 def _names_read(tree):

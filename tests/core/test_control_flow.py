@@ -315,3 +315,25 @@ def test_isinstance_of_an_undecidable_class_is_a_typing_error():
         return isinstance(range(n), range)
     with pytest.raises(ember.errors.TypingError, match="isinstance"):
         f(3)
+
+
+def nd_loops(a):
+    s = 0.0
+    for idx in np.ndindex(a.shape):
+        s += a[idx] * (idx[0] + 1)
+    for i, j in np.ndindex(2, 3):
+        if j == 1:
+            continue
+        s += i * 10 + j
+    for index, v in np.ndenumerate(a):
+        if v > 7:
+            break
+        s += v * index[0] - index[-1]
+    return s
+
+
+@pytest.mark.parametrize("a", [
+    np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(3, 4).T, np.arange(5.0),
+    np.arange(24.0).reshape(2, 3, 4)[:, ::2], np.zeros((0, 3)), np.ones((2, 1, 2))])
+def test_ndindex_and_ndenumerate_loops_equal_python(a):
+    check(nd_loops, a)

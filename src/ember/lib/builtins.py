@@ -1,8 +1,10 @@
 """Python builtins in compiled code: range, len, abs, min, max, round, int,
-float, bool, complex, divmod, pow, enumerate, zip, print."""
+float, bool, complex, divmod, pow, enumerate, zip, print; the iterators
+np.ndindex and np.ndenumerate."""
 
 import math
 
+import numpy as np
 from llvmlite import ir
 
 from ember import get_num_threads, get_thread_id, prange
@@ -445,6 +447,37 @@ def _iterator(kind):
         ty = t.IteratorType(kind, args)
         return Impl(ty, args, emit=lambda cg, a: _pack(cg, a, ty))
     return typer
+
+
+@register(np.ndindex)
+def type_ndindex(args, kws):
+    """for-loops over np.ndindex(d0, d1, ...) or np.ndindex(shape_tuple): one loop per axis"""
+    if kws or not args:
+        return None
+    if len(args) == 1 and isinstance(args[0], t.Tuple):
+        sizes = list(args[0].types)
+        if not sizes or not _all(sizes, INTS):
+            return None
+        shape = t.Tuple([t.int64] * len(sizes))
+        ty = t.IteratorType("ndindex", [shape])
+        return Impl(ty, [shape], emit=lambda cg, a: _pack(cg, a, ty))
+    if not _all(args, INTS):
+        return None
+    shape = t.Tuple([t.int64] * len(args))
+    ty = t.IteratorType("ndindex", [shape])
+
+    def emit(cg, values):
+        return _pack(cg, [loops.pack_values(cg.builder, values, shape)], ty)
+    return Impl(ty, [t.int64] * len(args), emit=emit)
+
+
+@register(np.ndenumerate)
+def type_ndenumerate(args, kws):
+    """for-loops over np.ndenumerate(array) (1 or more dimensions): ((i, j, ...), value)"""
+    if kws or len(args) != 1 or not isinstance(args[0], t.Array) or args[0].ndim == 0:
+        return None
+    ty = t.IteratorType("ndenumerate", args)
+    return Impl(ty, list(args), emit=lambda cg, a: _pack(cg, a, ty))
 
 
 def _pack(cg, values, ty):

@@ -262,6 +262,11 @@ def iteration_type(iter_type, node):
             return iter_type.types[0]
         raise TypingError(f"iterating over a heterogeneous tuple {iter_type} is not "
                           "supported", node.loc)
+    if isinstance(iter_type, t.IteratorType) and iter_type.kind in ("ndindex", "ndenumerate"):
+        source = iter_type.sources[0]
+        ndim = source.ndim if isinstance(source, t.Array) else len(source)
+        index = t.Tuple([t.int64] * ndim)
+        return index if iter_type.kind == "ndindex" else t.Tuple([index, source.dtype])
     if isinstance(iter_type, t.IteratorType):
         items = [iteration_type(s, node) for s in iter_type.sources]
         if iter_type.kind == "enumerate":

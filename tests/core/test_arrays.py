@@ -58,6 +58,19 @@ def write(a, i, j, v):
     return a[i, j]
 
 
+
+def dtype_questions(a, b):
+    return (a.dtype == np.int64, a.dtype == np.float64, a.dtype != np.float32,
+            a.dtype == "float64", a.dtype.type is np.float64, a.dtype == b.dtype,
+            a.dtype is not b.dtype, np.int32 == a.dtype)
+
+
+@pytest.mark.parametrize("dtypes", [("f8", "f4"), ("i8", "i8"), ("f4", "f4"), ("i4", "f8")])
+def test_dtype_comparisons_are_decided_while_compiling(dtypes):
+    a, b = (np.ones(2, dtype=d) for d in dtypes)
+    assert ember.njit(dtype_questions)(a, b) == dtype_questions(a, b)
+
+
 @pytest.mark.parametrize("dtype", [np.int32, np.float32, np.float64, np.complex128])
 def test_element_and_augmented_assignment(dtype):
     a = np.zeros((3, 4), dtype=dtype)

@@ -1,5 +1,6 @@
 """Statements: loops, branches, returns, exceptions, tuples, calls between functions."""
 
+import numpy as np
 import pytest
 
 import ember
@@ -33,6 +34,34 @@ def loops(n):
 def test_loops_with_break_continue_and_steps():
     for n in (0, 1, 7, 20):
         check(loops, n)
+
+
+def first_divisor(n):
+    """for ... else with a break in a nested if, a nested loop's own break
+    (which must not skip the else) and a while ... else."""
+    found = -1
+    for d in range(2, n):
+        for k in range(3):
+            if k == 1:
+                break  # the inner loop's: the outer else still runs
+        if n % d == 0:
+            found = d
+            break
+    else:
+        found = 0
+    steps = 0
+    while steps < n:
+        steps += 3
+        if steps == 9:
+            break
+    else:
+        steps = -steps
+    return found, steps
+
+
+def test_for_and_while_else_run_when_no_break():
+    for n in (2, 3, 4, 9, 13, 25, 49):
+        check(first_divisor, n)
 
 
 def classify(x):
@@ -247,3 +276,64 @@ def test_tuple_slices_with_literal_bounds():
 
     a = np.zeros((2, 3, 4))
     assert ember.njit(tuple_slices)(a) == tuple_slices(a)
+
+
+def by_kind(x):
+    if isinstance(x, np.ndarray):
+        return x.sum() * 1.0  # a scalar has no .sum(): this branch must not be typed for one
+    elif isinstance(x, (bool, np.bool_)):
+        return -1.0
+    elif not isinstance(x, float):
+        return x * 3.0
+    return x * 2.0
+
+
+def by_dtype(a):
+    if a.dtype == np.int64:
+        return (a ^ 1).sum() * 1.0  # bitwise: typed only for integer arrays
+    elif a.dtype.type is np.float32 or a.dtype == "float16":
+        return float(a.sum())
+    elif a.ndim != 1:
+        return -1.0
+    return a.sum() * 2.0
+
+
+@pytest.mark.parametrize("value", [np.arange(4.0), np.ones((2, 2), np.int32), 3, 2.5, True])
+def test_isinstance_is_decided_by_types_and_prunes_branches(value):
+    check(by_kind, value)
+
+
+@pytest.mark.parametrize("dtype", ["i8", "f4", "f8", "i4", "c16"])
+def test_dtype_tests_prune_the_branches_of_other_dtypes(dtype):
+    check(by_dtype, np.arange(6).astype(dtype))
+    check(by_dtype, np.arange(6).astype(dtype).reshape(2, 3))
+
+
+def test_isinstance_of_an_undecidable_class_is_a_typing_error():
+    @ember.njit
+    def f(n):
+        return isinstance(range(n), range)
+    with pytest.raises(ember.errors.TypingError, match="isinstance"):
+        f(3)
+
+
+def nd_loops(a):
+    s = 0.0
+    for idx in np.ndindex(a.shape):
+        s += a[idx] * (idx[0] + 1)
+    for i, j in np.ndindex(2, 3):
+        if j == 1:
+            continue
+        s += i * 10 + j
+    for index, v in np.ndenumerate(a):
+        if v > 7:
+            break
+        s += v * index[0] - index[-1]
+    return s
+
+
+@pytest.mark.parametrize("a", [
+    np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(3, 4).T, np.arange(5.0),
+    np.arange(24.0).reshape(2, 3, 4)[:, ::2], np.zeros((0, 3)), np.ones((2, 1, 2))])
+def test_ndindex_and_ndenumerate_loops_equal_python(a):
+    check(nd_loops, a)

@@ -1,6 +1,7 @@
 """The dispatcher: specialisation, eager signatures, options, introspection,
 fallback, thread safety."""
 
+import sys
 import threading
 import warnings
 
@@ -202,6 +203,16 @@ def test_lambdas_compile_like_functions():
     assert compiled == sorted(data, key=lambda pair: -pair[0] * pair[1])
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="bytecode positions: Python 3.11+")
+def test_lambdas_sharing_lines_and_parameters_each_compile_their_own():
+    funcs = [lambda x: x + 1, lambda x: x - 1, lambda x: (x, 2)[0] * 2,
+             lambda x: -x, lambda x: x // 2 if x > 0 else x]
+    for func in funcs:
+        assert ember.njit(func)(7) == func(7)
+        assert ember.njit(func)(-3) == func(-3)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 11), reason="before Python 3.11 only")
 def test_two_lambdas_with_the_same_parameters_on_one_line_are_refused():
     first, _ = ember.njit(lambda x: x + 1), ember.njit(lambda x: x - 1)
     with pytest.raises(ember.errors.UnsupportedError, match="which lambda"):

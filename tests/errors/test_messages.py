@@ -113,3 +113,29 @@ def test_array_truth_value_is_ambiguous():
         return 0
     err = error_of(truth, np.zeros(3))
     assert "ambiguous" in str(err) and "a.any()" in str(err)
+
+
+def misspelt_method(a):
+    return a.summ()
+
+
+def misspelt_module_function(a):
+    return np.suum(a)
+
+
+def misspelt_name(a):
+    return lenn(a)  # noqa: F821 (the misspelling under test)
+
+
+@pytest.mark.parametrize("func, hint", [
+    (misspelt_method, "did you mean .sum()?"), (misspelt_module_function, "did you mean 'sum'?"),
+    (misspelt_name, "did you mean 'len'?")])
+def test_misspellings_get_a_did_you_mean_hint(func, hint):
+    err = error_of(func, np.ones(3))
+    assert hint in str(err)
+    assert f"line {inspect.getsourcelines(func)[1] + 1}," in str(err)
+
+
+def test_no_hint_is_invented_for_a_name_unlike_any_other():
+    err = error_of(unsupported_call, np.eye(2))
+    assert "did you mean" not in str(err)

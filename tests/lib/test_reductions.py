@@ -116,3 +116,22 @@ def test_signed_zeros_nan_and_inf():
               np.array([1e308] * 16)):
         assert_same(sums(a), sums.py_func(a))
         assert str(sums(a)[0]) == str(sums.py_func(a)[0])  # the sign of a zero too
+
+
+SCALAR_REDUCTIONS = [np.sum, np.prod, np.mean, np.var, np.std, np.min, np.max, np.amin,
+                     np.amax, np.argmin, np.argmax, np.any, np.all]
+
+
+@pytest.mark.parametrize("reduce", SCALAR_REDUCTIONS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("value", [3, -2.5, True, 0, 0.0])
+def test_reductions_of_a_scalar_equal_numpy(reduce, value):
+    """NumPy reduces a scalar as a 0-d array: np.sum(3) is 3."""
+    compiled = ember.njit(lambda x: reduce(x))
+    got, want = compiled(value), reduce(value)
+    assert got == want and type(got) is type(want.item())
+
+
+@pytest.mark.parametrize("reduce", [np.sum, np.prod, np.mean, np.var], ids=lambda f: f.__name__)
+def test_reductions_of_a_complex_scalar_equal_numpy(reduce):
+    got, want = ember.njit(lambda x: reduce(x))(1 + 2j), reduce(1 + 2j)
+    assert got == want

@@ -476,6 +476,9 @@ class FunctionEmitter:
                 isinstance(left_type, t.NoneType) or isinstance(right_type, t.NoneType)):
             same = isinstance(left_type, t.NoneType) and isinstance(right_type, t.NoneType)
             return ir.Constant(m.i1, same == (op in ("is", "==")))
+        if isinstance(left_type, t.CompileTimeValue) and isinstance(right_type, t.CompileTimeValue):
+            return ir.Constant(m.i1, ops.compile_time_compare(op, left_type.value,
+                                                             right_type.value))
         if op in ("is", "is not"):
             op = "==" if op == "is" else "!="
         if op in ("in", "not in"):

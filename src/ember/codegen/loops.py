@@ -18,6 +18,8 @@ def emit_for(cg, s):
         # it iterates over, and the old array must live (unchanged) until the end.
         refcount.incref(cg, iterable, iter_type)
         cg.new_reference(iterable, iter_type)
+    if isinstance(iter_type, t.IteratorType) and iter_type.kind in _NESTED:
+        return _emit_nested_for(cg, s, iterable, iter_type)
     source = _source(cg, iterable, iter_type)
     bld = cg.builder
     counter = cg.alloca(m.i64, "k")
@@ -41,6 +43,63 @@ def emit_for(cg, s):
     cg.builder.store(cg.builder.add(cg.builder.load(counter), ir.Constant(m.i64, 1)), counter)
     cg.builder.branch(head)
     cg.builder.position_at_end(end)
+
+
+def _emit_nested_for(cg, s, iterable, iter_type):
+    """np.ndindex / np.ndenumerate: one loop per axis, the body inside the
+    innermost (`continue` steps the last index, `break` leaves them all)."""
+    bld = cg.builder
+    source_type = iter_type.sources[0]
+    source = bld.extract_value(iterable, 0)
+    if isinstance(source_type, t.Array):
+        shape = indexing.shape_of(bld, source, source_type.ndim)
+    else:
+        shape = [bld.extract_value(source, k) for k in range(len(source_type))]
+    done = cg.func.append_basic_block("ndfor.end")
+    counters, heads, latches = [], [], []
+    for size in shape:
+        counter = cg.alloca(m.i64, "nd")
+        bld.store(ir.Constant(m.i64, 0), counter)
+        head, body, latch = (cg.func.append_basic_block(f"ndfor.{part}")
+                             for part in ("head", "body", "latch"))
+        bld.branch(head)
+        bld.position_at_end(head)
+        bld.cbranch(bld.icmp_signed("<", bld.load(counter), size), body,
+                    latches[-1] if latches else done)
+        bld.position_at_end(body)
+        counters.append(counter)
+        heads.append(head)
+        latches.append(latch)
+    indices = [bld.load(c) for c in counters]
+    index_type = t.Tuple([t.int64] * len(indices))
+    item = pack_values(bld, indices, index_type)
+    item_type = iteration_type(iter_type, s)
+    if iter_type.kind == "ndenumerate":
+        pointer = indexing.raw_element_pointer(cg, source, source_type, indices)
+        item = pack_values(bld, [item, indexing.load_element(bld, pointer, source_type.dtype)],
+                            item_type)
+    cg.store_target(s.target, item, item_type)
+    cg.loop_stack.append((latches[-1], done))
+    cg.block(s.body)
+    cg.loop_stack.pop()
+    if not bld.block.is_terminated:
+        bld.branch(latches[-1])
+    for counter, head, latch in zip(counters, heads, latches):
+        bld.position_at_end(latch)
+        bld.store(bld.add(bld.load(counter), ir.Constant(m.i64, 1)), counter)
+        bld.branch(head)
+    bld.position_at_end(done)
+
+
+_NESTED = ("ndindex", "ndenumerate")
+
+
+def pack_values(bld, values, ty):
+    """A struct value of type `ty` from its items."""
+    packed = ir.Constant(m.value_type(ty), None)
+    for i, value in enumerate(values):
+        packed = bld.insert_value(packed, value, i)
+    return packed
 
 
 class _Source:

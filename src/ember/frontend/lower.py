@@ -6,6 +6,8 @@ Unknown syntax raises UnsupportedError at its location. Free names become
 """
 
 import ast
+import difflib
+import inspect
 import types as pytypes
 
 from ember.errors import UnsupportedError
@@ -22,14 +24,38 @@ def lower_function(py_func):
 
 
 def assigned_names(tree):
-    """Names bound anywhere in the function body: those are local variables."""
+    """Names bound in the function's own scope: its local variables (names
+    bound inside nested functions belong to those)."""
     names = set()
-    for node in ast.walk(tree):
+
+    def visit(node, top):
+        if not top and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                names.add(node.name)
+            return
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
+        for child in ast.iter_child_nodes(node):
+            visit(child, False)
+    visit(tree, True)
     return names
+
+
+class InnerFunction:
+    """A `def` inside a compiled function, lambda-lifted: the enclosing
+    function's variables it reads (`captured`) become trailing parameters,
+    passed by keyword at each call with their values at the time of the call,
+    which is what a Python closure sees."""
+
+    def __init__(self, name, qualname, signature, captured):
+        self.__name__, self.__qualname__ = name, qualname
+        self.__signature__, self.captured = signature, captured
+        self.ir = None  # set once the body is lowered (it may call itself)
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError(f"{self.__qualname__} exists only inside compiled code")
 
 
 class _Lowerer:
@@ -37,6 +63,7 @@ class _Lowerer:
         self.source, self.py_func = source, py_func
         self.scope = free_variables(py_func)
         self.locals = assigned_names(source.tree)
+        self.inner_functions = {}  # name -> InnerFunction defined in this body
         self.temp_count = 0
 
     def function(self):
@@ -128,15 +155,25 @@ class _Lowerer:
                     loc=self.loc(node))
 
     def visit_While(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "'while ... else' is not supported yet")
-        return n.While(self.expr(node.test), self.body(node.body), loc=self.loc(node))
+        loop = n.While(self.expr(node.test), self.body(node.body), loc=self.loc(node))
+        return self.with_else(loop, node)
 
     def visit_For(self, node):
-        if node.orelse:
-            raise self.unsupported(node, "'for ... else' is not supported yet")
-        return n.For(self.target(node.target), self.expr(node.iter), self.body(node.body),
+        loop = n.For(self.target(node.target), self.expr(node.iter), self.body(node.body),
                      loc=self.loc(node))
+        return self.with_else(loop, node)
+
+    def with_else(self, loop, node):
+        """`for/while ... else`: a flag set by the loop's own breaks guards the
+        else block, which runs when the loop ends without one."""
+        if not node.orelse:
+            return loop
+        loc = self.loc(node)
+        flag = self.temp("broke")
+        loop.body = _flag_breaks(loop.body, flag)
+        no_break = n.UnaryOp("not", n.Var(flag, loc=loc), loc=loc)
+        return [n.Assign(n.Var(flag, loc=loc), n.Const(False, loc=loc), loc=loc), loop,
+                n.If(no_break, self.body(node.orelse), [], loc=loc)]
 
     def visit_Break(self, node):
         return n.Break(loc=self.loc(node))
@@ -185,11 +222,55 @@ class _Lowerer:
             message = self.constant_value(node.msg)
         return n.Assert(self.expr(node.test), message, loc=self.loc(node))
 
+    def visit_FunctionDef(self, node):
+        """An inner function: lowered now, lambda-lifted (see InnerFunction)."""
+        if node.decorator_list:
+            raise self.unsupported(node, "decorated inner functions are not supported")
+        args = node.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+            raise self.unsupported(node, "inner functions take plain parameters only "
+                                   "(no *args, **kwargs, keyword-only or positional-only)")
+        own = assigned_names(node)
+        functions = set(self.inner_functions) | {node.name}  # called, never passed
+        read = _names_read(node)
+        captured = sorted((read - own - functions) & self.locals | {
+            c for name in read & set(self.inner_functions)
+            for c in self.inner_functions[name].captured if c not in own})
+        defaults = [self.constant_value(d) for d in args.defaults]
+        params = [a.arg for a in args.args]
+        first_default = len(params) - len(defaults)
+        signature = inspect.Signature(
+            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                               default=defaults[i - first_default] if i >= first_default
+                               else inspect.Parameter.empty) for i, p in enumerate(params)]
+            + [inspect.Parameter(c, inspect.Parameter.KEYWORD_ONLY) for c in captured])
+        inner = InnerFunction(node.name, f"{self.py_func.__qualname__}.<locals>.{node.name}",
+                              signature, captured)
+        self.inner_functions[node.name] = inner
+        lowerer = _Lowerer.__new__(_Lowerer)
+        lowerer.source, lowerer.py_func, lowerer.scope = self.source, self.py_func, self.scope
+        lowerer.locals = own | set(captured)
+        lowerer.inner_functions = dict(self.inner_functions)
+        lowerer.temp_count = 0
+        inner.ir = n.Function(node.name, params + captured, lowerer.body(node.body),
+                              self.loc(node), None)
+        return None
+
+    def inner_call(self, node, inner):
+        captured = [(c, n.Var(c, loc=self.loc(node.func))) for c in inner.captured]
+        return n.Call(n.Global(inner, inner.__name__, loc=self.loc(node.func)),
+                      [self.expr(a) for a in node.args],
+                      [(k.arg, self.expr(k.value)) for k in node.keywords] + captured,
+                      loc=self.loc(node))
+
     def visit_Global(self, node):
         raise self.unsupported(node, "assigning to global variables is not supported; "
                                "globals are frozen at compile time")
 
-    visit_Nonlocal = visit_Global
+    def visit_Nonlocal(self, node):
+        raise self.unsupported(node, "'nonlocal' is not supported: an inner function cannot "
+                               "assign to the enclosing function's variables",
+                               hint="return the new value from the inner function instead")
 
     # ---- assignment targets --------------------------------------------------
 
@@ -212,13 +293,17 @@ class _Lowerer:
         return n.Const(node.value, loc=self.loc(node))
 
     def expr_Name(self, node):
+        if node.id in self.inner_functions:
+            raise self.unsupported(node, f"the inner function '{node.id}' can only be called "
+                                   "here, not used as a value")
         if node.id in self.locals:
             return n.Var(node.id, loc=self.loc(node))
         return self.global_value(node, node.id)
 
     def global_value(self, node, name):
         if name not in self.scope:
-            raise UnsupportedError(f"name '{name}' is not defined", self.loc(node))
+            raise UnsupportedError(f"name '{name}' is not defined", self.loc(node),
+                                   _did_you_mean(name, set(self.scope) | self.locals))
         value = self.scope[name]
         if is_missing(value):
             raise UnsupportedError(f"free variable '{name}' has no value yet", self.loc(node))
@@ -235,7 +320,8 @@ class _Lowerer:
         if isinstance(base, n.Global) and isinstance(base.value, pytypes.ModuleType):
             if not hasattr(base.value, node.attr):
                 raise self.unsupported(node, f"module '{base.value.__name__}' has no "
-                                       f"attribute '{node.attr}'")
+                                       f"attribute '{node.attr}'",
+                                       _did_you_mean(node.attr, dir(base.value)))
             return self.constant(getattr(base.value, node.attr), f"{base.name}.{node.attr}",
                                  node)
         return n.Attr(base, node.attr, loc=self.loc(node))
@@ -287,6 +373,8 @@ class _Lowerer:
         if any(isinstance(a, ast.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords):
             raise self.unsupported(node, "*args and **kwargs in calls are not supported")
+        if isinstance(node.func, ast.Name) and node.func.id in self.inner_functions:
+            return self.inner_call(node, self.inner_functions[node.func.id])
         return n.Call(self.expr(node.func), [self.expr(a) for a in node.args],
                       [(k.arg, self.expr(k.value)) for k in node.keywords], loc=self.loc(node))
 
@@ -324,7 +412,36 @@ _lowered = {}
 
 def lower_function_cached(py_func):
     """`lower_function`, once per Python function object."""
+    if isinstance(py_func, InnerFunction):
+        return py_func.ir
     func = _lowered.get(py_func)
     if func is None:
         func = _lowered[py_func] = lower_function(py_func)
     return func
+
+
+def _did_you_mean(name, candidates):
+    """A hint naming the candidates closest to a misspelt `name`, or None."""
+    close = difflib.get_close_matches(name, [c for c in candidates if not c.startswith("_")],
+                                      n=3, cutoff=0.75)
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
+
+
+def _names_read(tree):
+    return {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
+def _flag_breaks(stmts, flag):
+    """`stmts` with each `break` of the enclosing loop (not of loops nested
+    in it) preceded by `flag = True`."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, n.Break):
+            out.append(n.Assign(n.Var(flag, loc=stmt.loc), n.Const(True, loc=stmt.loc),
+                                loc=stmt.loc))
+        elif isinstance(stmt, n.If):
+            stmt.body = _flag_breaks(stmt.body, flag)
+            stmt.orelse = _flag_breaks(stmt.orelse, flag)
+        out.append(stmt)
+    return out

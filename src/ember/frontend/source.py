@@ -24,7 +24,8 @@ class Source:
         text = "".join(lines)
         self.indent = len(text) - len(text.lstrip(" \t"))
         self.line_offset = first_line - 1 if first_line else 0
-        self.tree = _function_node(_parse(textwrap.dedent(text)), py_func, self.loc_of_line)
+        self.tree = _function_node(_parse(textwrap.dedent(text)), py_func, self.loc_of_line,
+                                   (self.line_offset, self.indent))
 
     def loc_of_line(self):
         return Loc(self.filename, self.line_offset + 1, self.indent, None,
@@ -60,10 +61,10 @@ def _lambdas_in(text):
                 lam = ast.parse(text[start:end], mode="eval").body
             except SyntaxError:
                 continue
-            if isinstance(lam, ast.Lambda):
+            if isinstance(lam, ast.Lambda):  # not `lambda: a, b`: a tuple, read shorter
                 found.append(_shifted(lam, text.count("\n", 0, start),
                                       start - (text.rfind("\n", 0, start) + 1)))
-            break
+                break
         start = text.find("lambda", start + 1)
     return found
 
@@ -83,7 +84,7 @@ def _shifted(tree, lines, cols):
     return tree
 
 
-def _function_node(tree, py_func, loc):
+def _function_node(tree, py_func, loc, origin):
     """The def of py_func in tree; a lambda becomes a def returning its body."""
     if py_func.__name__ != "<lambda>":
         return next(node for node in tree.body
@@ -93,6 +94,8 @@ def _function_node(tree, py_func, loc):
     found = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)
              and [a.arg for a in node.args.posonlyargs + node.args.args
                   + node.args.kwonlyargs] == params]
+    if len(found) > 1 and hasattr(code, "co_positions"):  # Python 3.11+
+        found = [lam for lam in found if _compiled_from(lam.body, code, origin)]
     if len(found) != 1:
         raise UnsupportedError(
             f"cannot tell which lambda of these lines is the one compiled "
@@ -105,6 +108,20 @@ def _function_node(tree, py_func, loc):
     if hasattr(ast, "TypeAlias"):  # Python 3.12+: generic parameters
         fn.type_params = []
     return ast.fix_missing_locations(ast.copy_location(fn, lam))
+
+
+def _compiled_from(body, code, origin):
+    """Whether every source position the bytecode of `code` records lies in
+    `body` (positions of the dedented text; `origin`: its line and column
+    offsets in the file). Tells apart lambdas with the same parameters on
+    one line."""
+    line_offset, indent = origin
+    start = (body.lineno + line_offset, body.col_offset + indent)
+    end = (body.end_lineno + line_offset, body.end_col_offset + indent)
+    spans = [(p[0], p[2], p[1], p[3]) for p in code.co_positions()
+             if None not in p and p[2:] != (0, 0)]
+    return bool(spans) and all(start <= (line, col) and (end_line, end_col) <= end
+                               for line, col, end_line, end_col in spans)
 
 
 _MISSING = object()

@@ -1,15 +1,18 @@
 """Python builtins in compiled code: range, len, abs, min, max, round, int,
-float, bool, complex, divmod, pow, enumerate, zip."""
+float, bool, complex, divmod, pow, enumerate, zip, print; the iterators
+np.ndindex and np.ndenumerate."""
 
 import math
 
+import numpy as np
 from llvmlite import ir
 
 from ember import get_num_threads, get_thread_id, prange
 from ember.codegen import arith, casts, loops, refcount
 from ember.codegen import models as m
+from ember.errors import UnsupportedError
 from ember.types import core as t
-from ember.typing.ops import NUMBER, iteration_type
+from ember.typing.ops import NUMBER, isinstance_value, iteration_type
 from ember.typing.registry import Impl, register
 from ember.typing.unify import arithmetic_type
 
@@ -55,6 +58,83 @@ def _thread_query(symbol):
 
 register(get_thread_id)(_thread_query("ember_get_thread_id"))
 register(get_num_threads)(_thread_query("ember_get_num_threads"))
+
+
+_PRINTABLE = (t.Number, t.Boolean, t.Array, t.Tuple, t.NoneType)
+
+
+def _print_values(sep, end, *values):
+    print(*values, sep=sep, end=end)
+
+
+@register(print)
+def type_print(args, kws):
+    """numbers, arrays, tuples, None and constant strings; sep=, end= constant strings"""
+    def constant_string(ty):
+        return isinstance(ty, t.CompileTimeValue) and isinstance(ty.value, str)
+
+    if set(kws) - {"sep", "end"} or not all(constant_string(k) for k in kws.values()):
+        return None
+    if not all(isinstance(a, _PRINTABLE) or constant_string(a) for a in args):
+        return None
+    sep, end = (kws[k].value if k in kws else d for k, d in (("sep", " "), ("end", "\n")))
+
+    def emit(cg, values):
+        if cg.in_parallel:
+            raise UnsupportedError("print() inside a parallel loop is not supported: the "
+                                   "calling thread holds Python's lock while the loop runs")
+        return _emit_print(cg, [sep, end] + list(args), [sep, end] + list(values))
+    return Impl(t.none, list(args), emit=emit)
+
+
+def _emit_print(cg, types, values):
+    """Box each value (constant strings are the string objects) and call
+    _print_values through the C API, holding the GIL."""
+    from ember.codegen.entry import EntryEmitter
+
+    bld, pyobj = cg.builder, m.i8p
+    boxer = EntryEmitter.boxer(cg.module, bld)
+    gil = cg.call_external("PyGILState_Ensure", m.i32, [])
+    boxed = []
+    for value, ty in zip(values, types):
+        if isinstance(ty, (str, t.CompileTimeValue)):
+            text = ty if isinstance(ty, str) else ty.value
+            cg.module.keepalive.append(text)
+            obj = cg.module.pointer_constant(id(text))
+            cg.call_external("Py_IncRef", m.void, [obj])
+        else:
+            refcount.incref(cg, value, ty)  # boxing takes over the references
+            obj = boxer.box(value, ty)
+        boxed.append(obj)
+    cg.module.keepalive.append(_print_values)
+    argv = cg.alloca(ir.ArrayType(pyobj, len(boxed)))
+    for i, obj in enumerate(boxed):
+        bld.store(obj, bld.gep(argv, [ir.Constant(m.i32, 0), ir.Constant(m.i32, i)]))
+    result = cg.call_external("PyObject_Vectorcall", pyobj, [
+        cg.module.pointer_constant(id(_print_values)), bld.bitcast(argv, pyobj.as_pointer()),
+        ir.Constant(m.i64, len(boxed)), ir.Constant(pyobj, None)])
+    with bld.if_else(bld.icmp_unsigned("==", result, ir.Constant(pyobj, None))) as (
+            failed, printed):
+        with failed:
+            cg.call_external("PyErr_Clear", m.void, [])  # as Numba: a print never raises
+        with printed:
+            cg.call_external("Py_DecRef", m.void, [result])
+    for obj in boxed:
+        cg.call_external("Py_DecRef", m.void, [obj])
+    cg.call_external("PyGILState_Release", m.void, [gil])
+    return ir.Constant(m.value_type(t.none), None)
+
+
+@register(isinstance)
+def type_isinstance(args, kws):
+    """a number, bool, array, tuple or None against classes known while compiling
+    (int, float, complex, bool, tuple, np.ndarray, NumPy scalar classes, tuples of them)"""
+    if kws or len(args) != 2:
+        return None
+    answer = isinstance_value(*args)
+    if answer is None:
+        return None
+    return Impl(t.boolean, list(args), emit=lambda cg, values: ir.Constant(m.i1, answer))
 
 
 @register(len)
@@ -367,6 +447,37 @@ def _iterator(kind):
         ty = t.IteratorType(kind, args)
         return Impl(ty, args, emit=lambda cg, a: _pack(cg, a, ty))
     return typer
+
+
+@register(np.ndindex)
+def type_ndindex(args, kws):
+    """for-loops over np.ndindex(d0, d1, ...) or np.ndindex(shape_tuple): one loop per axis"""
+    if kws or not args:
+        return None
+    if len(args) == 1 and isinstance(args[0], t.Tuple):
+        sizes = list(args[0].types)
+        if not sizes or not _all(sizes, INTS):
+            return None
+        shape = t.Tuple([t.int64] * len(sizes))
+        ty = t.IteratorType("ndindex", [shape])
+        return Impl(ty, [shape], emit=lambda cg, a: _pack(cg, a, ty))
+    if not _all(args, INTS):
+        return None
+    shape = t.Tuple([t.int64] * len(args))
+    ty = t.IteratorType("ndindex", [shape])
+
+    def emit(cg, values):
+        return _pack(cg, [loops.pack_values(cg.builder, values, shape)], ty)
+    return Impl(ty, [t.int64] * len(args), emit=emit)
+
+
+@register(np.ndenumerate)
+def type_ndenumerate(args, kws):
+    """for-loops over np.ndenumerate(array) (1 or more dimensions): ((i, j, ...), value)"""
+    if kws or len(args) != 1 or not isinstance(args[0], t.Array) or args[0].ndim == 0:
+        return None
+    ty = t.IteratorType("ndenumerate", args)
+    return Impl(ty, list(args), emit=lambda cg, a: _pack(cg, a, ty))
 
 
 def _pack(cg, values, ty):

@@ -43,9 +43,10 @@ def _typer(kind):
     names = ("a", "axis", "ddof") if kind in ("var", "std") else ("a", "axis")
 
     def typer(args, kws):
-        """whole-array reduction; axis=None only; keepdims= a literal bool"""
+        """whole-array reduction (a scalar reduces as a 0-d array); axis=None only;
+        keepdims= a literal bool"""
         bound = bind(args, kws, names + ("keepdims",))
-        if bound is None or not isinstance(bound[0]["a"], t.Array):
+        if bound is None or not isinstance(bound[0]["a"], (t.Array, t.Number, t.Boolean)):
             return None
         types, order = bound
         if not isinstance(types.get("axis", t.none), t.NoneType):
@@ -54,6 +55,8 @@ def _typer(kind):
         if keepdims not in (True, False):  # not a literal: statistics.py says so
             return None
         source = types["a"]
+        if not isinstance(source, t.Array):
+            source = t.Array(source, 0, "C")
         result = _accumulator_type(source.dtype, kind)
         if kind in ("var", "std") and isinstance(result, t.Complex):
             result = result.part
@@ -65,7 +68,7 @@ def _typer(kind):
             ddof = by_name.get("ddof")
             if ddof is not None:
                 ddof = casts.cast(cg.builder, ddof, types["ddof"], t.float64)
-            return _EMITTERS[kind](cg, _elements(cg, by_name["a"], source, kind),
+            return _EMITTERS[kind](cg, _elements(cg, by_name["a"], types["a"], kind),
                                    source.dtype, result, ddof)
         impl = Impl(result, [types[n] for n in order], emit=emit, lazy_args=True)
         # NumPy gives a scalar for a 0-d array, kept dimensions or not
@@ -94,7 +97,7 @@ def _elements(cg, value, ty, kind):
     """The reduced values as a Lazy. A contiguous array of several dimensions
     is read as one flat run in memory order, as NumPy's iterator reads it
     (argmin/argmax count in C order, so only C arrays there)."""
-    if isinstance(value, lazy.Lazy) or ty.ndim < 2:
+    if isinstance(value, lazy.Lazy) or not isinstance(ty, t.Array) or ty.ndim < 2:
         return lazy.as_lazy(cg, value, ty)
     if ty.layout == "C" or ty.layout == "F" and kind not in ("argmin", "argmax"):
         return lazy.flat(cg, value, ty)

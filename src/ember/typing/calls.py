@@ -9,7 +9,7 @@ from ember.errors import TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
 from ember.types.typeof import UnsupportedValue, typeof, typeof_array
-from ember.typing.registry import Impl, lookup
+from ember.typing.registry import Impl, lookup, similar_methods
 
 
 def type_global(value):
@@ -51,8 +51,11 @@ def callee_name(callee):
 def resolve_call(callee, arg_types, kw_types, node):
     typer = lookup(callee)
     if typer is None:
+        close = similar_methods(callee)
+        hint = (f"did you mean {' or '.join(close)}?" if close
+                else "see docs/supported.md for what compiled code can call")
         raise TypingError(f"{callee_name(callee)}() is not supported in compiled code",
-                          node.loc, "see docs/supported.md for what compiled code can call")
+                          node.loc, hint)
     impl = typer(tuple(arg_types), dict(kw_types))
     if impl is None:
         described = ", ".join([str(a) for a in arg_types] +

@@ -137,13 +137,21 @@ class _Typer:
                 break  # what follows is unreachable: neither typed nor emitted
 
     def known_value(self, e):
-        """The value of `e` when types alone fix it: literals and `a.ndim`."""
-        if isinstance(e, n.Const) and isinstance(e.value, (int, float)):
+        """The value of `e` when types alone fix it: literals, `a.ndim`, values
+        known while compiling (`a.dtype`, `np.float64`) and `isinstance(...)`."""
+        if isinstance(e, n.Const) and isinstance(e.value, (int, float, str)):
             return e.value
         if isinstance(e, n.Attr) and e.attr == "ndim":
             ty = self.expr(e.value)
             if isinstance(ty, t.Array):
                 return ty.ndim
+        if isinstance(e, n.Call) and isinstance(e.func, n.Global) and e.func.value is isinstance:
+            ty = self.expr(e)
+            return ops.isinstance_value(*[self.expr(a) for a in e.args]) if ty else _UNKNOWN
+        if isinstance(e, (n.Attr, n.Global)):
+            ty = self.expr(e)
+            if isinstance(ty, t.CompileTimeValue):
+                return ty.value
         return _UNKNOWN
 
     def stmt_Assign(self, s):
@@ -180,14 +188,29 @@ class _Typer:
 
     def static_truth(self, test):
         """True/False for a test decided by types alone (`x is None`, `a.ndim == 2`,
-        literal conditions), else None: only the live branch is typed and emitted."""
+        `a.dtype == np.float32`, `isinstance(x, float)`, literal conditions), else
+        None: only the live branch is typed and emitted."""
         if isinstance(test, n.Const) and isinstance(test.value, bool):
             return test.value
-        if isinstance(test, n.Compare) and test.op in _COMPARISONS:
+        if isinstance(test, n.UnaryOp) and test.op == "not":
+            known = self.static_truth(test.operand)
+            return None if known is None else not known
+        if isinstance(test, n.BoolOp):
+            return self.static_bool_op(test)
+        if isinstance(test, n.Call):
+            known = self.known_value(test)
+            return None if known is _UNKNOWN else known
+        if isinstance(test, n.Compare) and (
+                test.op in _COMPARISONS or test.op in ("is", "is not")):
             left, right = self.known_value(test.left), self.known_value(test.right)
             if left is not _UNKNOWN and right is not _UNKNOWN:
                 self.expr(test.left), self.expr(test.right)
-                return bool(_COMPARISONS[test.op](left, right))
+                if test.op in ("==", "!=", "is", "is not"):
+                    return ops.compile_time_compare(test.op, left, right)
+                try:
+                    return bool(_COMPARISONS[test.op](left, right))
+                except TypeError:
+                    return None
         if not (isinstance(test, n.Compare) and test.op in ("is", "is not")):
             return None
         sides = (test.left, test.right)
@@ -198,6 +221,17 @@ class _Typer:
             return None
         same = all(isinstance(ty, t.NoneType) for ty in types)
         return same if test.op == "is" else not same
+
+    def static_bool_op(self, test):
+        """`a and b` / `a or b` decided by types: `a` known and settling the
+        test (True for `or`), or both sides known. An unknown `a` keeps the
+        test, which evaluates it."""
+        left = self.static_truth(test.left)
+        if left is None:
+            return None
+        if left == (test.op == "or"):
+            return left
+        return self.static_truth(test.right)
 
     def stmt_While(self, s):
         self.condition(s.test)
@@ -488,8 +522,12 @@ class _Typer:
 
 
 def _is_compilable_python(callee):
-    """Jitted dispatchers and plain Python functions are compiled as callees."""
-    return getattr(callee, "_ember_dispatcher", False) or inspect.isfunction(callee)
+    """Jitted dispatchers, plain Python functions and inner functions are
+    compiled as callees."""
+    from ember.frontend.lower import InnerFunction
+
+    return (getattr(callee, "_ember_dispatcher", False) or inspect.isfunction(callee)
+            or isinstance(callee, InnerFunction))
 
 
 def _lower(py_func):

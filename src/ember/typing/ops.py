@@ -1,5 +1,7 @@
 """Typing rules of operators, indexing, attributes and iteration."""
 
+import warnings
+
 from ember.errors import TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
@@ -142,6 +144,63 @@ def unary_type(op, operand, node):
     return t.int64 if isinstance(operand, t.Boolean) else operand
 
 
+def _both_compile_time(left, right):
+    return isinstance(left, t.CompileTimeValue) and isinstance(right, t.CompileTimeValue)
+
+
+def compile_time_compare(op, left, right):
+    """`==`, `!=`, `is`, `is not` between two values known while compiling
+    (dtypes, scalar classes, strings), with Python's (and NumPy's) meaning:
+    np.dtype("int64") == np.int64 is true."""
+    if op in ("is", "is not"):
+        same = left is right
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            same = bool(left == right)
+    return same == (op in ("is", "=="))
+
+
+def isinstance_value(value_type, classes_type):
+    """isinstance() decided by types, as Numba decides it: an integer is an
+    `int` and its NumPy scalar class, a float a `float` and its class, an
+    array an `np.ndarray`, a tuple a `tuple`. None when undecidable."""
+    classes = _classes_of(classes_type)
+    examples = _examples_of(value_type)
+    if classes is None or examples is None:
+        return None
+    return any(isinstance(example, classes) for example in examples)
+
+
+def _classes_of(ty):
+    if isinstance(ty, t.CompileTimeValue) and isinstance(ty.value, type):
+        return (ty.value,)
+    if isinstance(ty, t.Tuple):
+        parts = [_classes_of(item) for item in ty.types]
+        return None if None in parts else tuple(c for part in parts for c in part)
+    return None
+
+
+def _examples_of(ty):
+    """Python values standing for every value of type `ty`."""
+    import numpy as np
+
+    from ember.types.typeof import to_dtype
+
+    if isinstance(ty, t.Boolean):
+        return [True, np.bool_(True)]
+    if isinstance(ty, (t.Integer, t.Float, t.Complex)):
+        builtin = {t.Integer: int, t.Float: float, t.Complex: complex}[type(ty)]
+        return [builtin(0), to_dtype(ty).type(0)]
+    if isinstance(ty, t.Array):
+        return [np.empty((0,) * ty.ndim, to_dtype(ty.dtype))]
+    if isinstance(ty, t.Tuple):
+        return [()]
+    if isinstance(ty, t.NoneType):
+        return [None]
+    return None
+
+
 def compare_type(op, left, right, node):
     if op in ("is", "is not"):
         return t.boolean
@@ -164,6 +223,8 @@ def compare_type(op, left, right, node):
     if not (isinstance(left, NUMBER) and isinstance(right, NUMBER)):
         if op in ("==", "!=") and (isinstance(left, t.NoneType) or isinstance(right, t.NoneType)):
             return t.boolean
+        if op in ("==", "!=") and _both_compile_time(left, right):
+            return t.boolean  # `a.dtype == np.float64`: decided while compiling
         raise TypingError(f"cannot compare {left} and {right} with {op}", node.loc)
     if op not in ("==", "!=") and (isinstance(left, t.Complex) or isinstance(right, t.Complex)):
         if not getattr(node, "elementwise_compare", False):
@@ -201,6 +262,11 @@ def iteration_type(iter_type, node):
             return iter_type.types[0]
         raise TypingError(f"iterating over a heterogeneous tuple {iter_type} is not "
                           "supported", node.loc)
+    if isinstance(iter_type, t.IteratorType) and iter_type.kind in ("ndindex", "ndenumerate"):
+        source = iter_type.sources[0]
+        ndim = source.ndim if isinstance(source, t.Array) else len(source)
+        index = t.Tuple([t.int64] * ndim)
+        return index if iter_type.kind == "ndindex" else t.Tuple([index, source.dtype])
     if isinstance(iter_type, t.IteratorType):
         items = [iteration_type(s, node) for s in iter_type.sources]
         if iter_type.kind == "enumerate":

@@ -8,6 +8,7 @@ name)`. A registered *typer* receives the argument types and returns an
 `import ember` stays cheap.
 """
 
+import difflib
 import importlib
 
 _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "ember.lib.creation",
@@ -59,6 +60,18 @@ def lookup(key):
         return _TABLE.get(key)
     except TypeError:  # an unhashable callee
         return None
+
+
+def similar_methods(callee):
+    """For an unsupported method ("method", receiver type, name): registered
+    methods of the same receiver with close names, as `.name()` (a typo's hint)."""
+    if not (isinstance(callee, tuple) and len(callee) == 3 and callee[0] == "method"):
+        return []
+    _load_domains()
+    names = {key[2] for key in _TABLE if isinstance(key, tuple) and len(key) == 3
+             and key[0] == "method" and key[1] is callee[1]}
+    return [f".{name}()" for name in difflib.get_close_matches(callee[2], names, n=3,
+                                                                cutoff=0.75)]
 
 
 def _load_domains():

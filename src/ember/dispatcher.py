@@ -9,7 +9,7 @@ import threading
 import warnings
 
 from ember import config
-from ember.errors import EmberError, EmberFallbackWarning, TypingError
+from ember.errors import ArgumentTypeError, EmberError, EmberFallbackWarning
 from ember.types import core as t
 from ember.types.typeof import UnsupportedValue, typeof
 
@@ -155,8 +155,8 @@ class Dispatcher:
         if not self.nopython:
             self._warn_fallback(str(exc))
             return self.py_func(*args)
-        raise TypingError(f"{self.__name__}() cannot take{self._which_argument(args)} in "
-                          f"compiled code: {exc}") from None
+        raise ArgumentTypeError(f"{self.__name__}() cannot take{self._which_argument(args)} "
+                                f"in compiled code: {exc}") from None
 
     def _which_argument(self, args):
         """' argument NAME (a TYPE)' for the first argument compiled code cannot take."""

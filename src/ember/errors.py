@@ -50,6 +50,10 @@ class TypingError(EmberError):
     kind = "typing error"
 
 
+class ArgumentTypeError(TypingError, TypeError):
+    """An argument value compiled code cannot take (raised at the call)."""
+
+
 class UnsupportedError(EmberError):
     """Python syntax or a feature that compiled code does not support."""
 

@@ -20,17 +20,17 @@ def error_of(func, *args):
 
 
 def unsupported_syntax(x):
-    return [i for i in range(x)]
+    return {i: i for i in range(x)}
 
 
 def test_unsupported_syntax_has_location_and_caret():
     err = error_of(unsupported_syntax, 3)
     assert isinstance(err, UnsupportedError)
     text = str(err)
-    assert "list comprehension" in text
+    assert "dict comprehension" in text
     line = inspect.getsourcelines(unsupported_syntax)[1] + 1
     assert THIS_FILE in text and f"line {line}," in text and "column 12" in text
-    assert "return [i for i in range(x)]" in text and "^^^" in text
+    assert "return {i: i for i in range(x)}" in text and "^^^" in text
 
 
 def unsupported_call(x):

@@ -22,6 +22,12 @@ def cast(builder, value, src, dst):
         return _tuple_cast(builder, value, src, dst)
     if isinstance(src, t.Array) and isinstance(dst, t.Array):
         return value  # layouts differ only in what the compiler may assume
+    if isinstance(src, t.List) and isinstance(dst, t.List):  # `[]` as a list of dst's items
+        from ember.codegen import lists
+
+        if src.dtype is not None:
+            raise TypeError(f"cannot convert {src} to {dst}")
+        return lists.adopt_item_type(builder, value, dst)
     target = m.value_type(dst)
     if isinstance(src, t.Boolean):
         return (builder.zext(value, target) if isinstance(dst, t.Integer)
@@ -76,4 +82,8 @@ def truth(builder, value, ty):
         return builder.or_(real, imag)
     if isinstance(ty, t.Tuple):
         return ir.Constant(m.i1, len(ty) > 0)
+    if isinstance(ty, t.List):
+        from ember.codegen import lists
+
+        return lists.truth(builder, value, ty)
     return ir.Constant(m.i1, 0)  # None

@@ -12,6 +12,7 @@ exception via PyErr_Format.
 import numpy as np
 from llvmlite import ir
 
+from ember.codegen import entry_lists, refcount
 from ember.codegen import models as m
 from ember.runtime import cpython as capi
 from ember.types import core as t
@@ -28,6 +29,8 @@ class EntryEmitter:
         self.func = ir.Function(module.llvm, fnty, name)
         self.builder = ir.IRBuilder(self.func.append_basic_block("entry"))
         self.miss = self.func.append_basic_block("miss")
+        self.list_slots, self.slot_of = [], {}  # native lists the miss path releases
+        self._out_of_memory = None
 
     @classmethod
     def boxer(cls, module, builder):
@@ -41,26 +44,62 @@ class EntryEmitter:
         bld = self.builder
         _, args, nargs = self.func.args
         self.check(bld.icmp_signed("==", nargs, ir.Constant(m.i64, len(self.typed.arg_types))))
-        values = []
+        values, reflected = [], []
         for i, ty in enumerate(self.typed.arg_types):
             obj = bld.load(bld.gep(args, [ir.Constant(m.i64, i)]))
             values.append(self.unbox(obj, ty))
+            if isinstance(ty, t.List):
+                reflected.append((obj, values[-1], ty))
         out = bld.alloca(m.value_type(self.typed.return_type))
         exc = bld.alloca(m.excinfo_type)
         bld.store(ir.Constant(m.excinfo_type, None), exc)
         status = bld.call(self.native, [out, exc] + values)
+        for obj, native, ty in reflected:  # returned or raised: Numba's reflection
+            entry_lists.reflect(self, obj, native, ty)
+            refcount.decref(self, native, ty)
         with bld.if_then(bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0)), likely=False):
             self.set_error(exc)
             bld.ret(ir.Constant(_pyobj, None))
         bld.ret(self.box(bld.load(out), self.typed.return_type))
         self.emit_miss()
+        self.emit_out_of_memory()
         return self.func
 
     def emit_miss(self):
         bld = ir.IRBuilder(self.miss)
+        self.release_lists(bld)
         sentinel = self.module.pointer_constant(id(self.miss_sentinel))
         self.call("Py_IncRef", m.void, [sentinel], bld)
         bld.ret(sentinel)
+
+    def list_slot(self):
+        """A stack slot, NULL from the start, for a native list made from an
+        argument: the miss and out-of-memory exits release what it holds."""
+        bld = ir.IRBuilder(self.func.entry_basic_block)
+        bld.position_at_start(self.func.entry_basic_block)
+        slot = bld.alloca(_pyobj)
+        bld.store(ir.Constant(_pyobj, None), slot)
+        self.list_slots.append(slot)
+        return slot
+
+    def release_lists(self, bld):
+        saved, self.builder = self.builder, bld
+        for slot in self.list_slots:
+            refcount.decref(self, bld.load(slot), t.List(t.int64))
+        self.builder = saved
+
+    def out_of_memory(self):
+        """The exit for a failed allocation while unboxing: MemoryError."""
+        if self._out_of_memory is None:
+            self._out_of_memory = self.func.append_basic_block("nomem")
+        return self._out_of_memory
+
+    def emit_out_of_memory(self):
+        if self._out_of_memory is not None:
+            bld = ir.IRBuilder(self._out_of_memory)
+            self.release_lists(bld)
+            self.call("PyErr_NoMemory", _pyobj, [], bld)
+            bld.ret(ir.Constant(_pyobj, None))
 
     # ---- helpers -------------------------------------------------------------
 
@@ -102,6 +141,8 @@ class EntryEmitter:
             return self.unbox_tuple(obj, ty)
         if isinstance(ty, t.InstanceType):
             return self.unbox_instance(obj, ty)
+        if isinstance(ty, t.List):
+            return entry_lists.unbox_list(self, obj, ty)
         if isinstance(ty, t.NoneType):
             self.check(self.builder.icmp_unsigned("==", obj, self.module.pointer_constant(
                 id(None))))
@@ -255,6 +296,8 @@ class EntryEmitter:
             return self.box_array(value, ty)
         if isinstance(ty, t.InstanceType):
             return self.box_instance(value, ty)
+        if isinstance(ty, t.List):
+            return entry_lists.box_list(self, value, ty)
         none = self.module.pointer_constant(id(None))
         self.call("Py_IncRef", m.void, [none])
         return none

@@ -8,7 +8,7 @@ alloca; LLVM's mem2reg turns them into SSA registers.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, indexing, instances, lazy, loops, refcount
+from ember.codegen import arith, casts, indexing, instances, lazy, lists, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
@@ -155,6 +155,9 @@ class FunctionEmitter:
 
     def stmt_AugAssign(self, s):
         result_type = self.types[s]
+        if isinstance(result_type, t.List):  # `l += x`: l.extend(x)
+            self.call_nodes(self.typed.calls[s])
+            return
         if isinstance(result_type, t.Array):  # in place, like np.add(a, b, out=a)
             target = self.expr(s.target)
             target_type = self.types[s.target]
@@ -260,6 +263,13 @@ class FunctionEmitter:
                 self.store_target(sub, item, item_type)
         elif isinstance(target, n.Index):
             index_type = self.types[target.index]
+            setter = self.typed.calls.get(("set", target))
+            if setter is not None:  # l[i] = v
+                if isinstance(value, lazy.Lazy):
+                    value = self.new_reference(lazy.materialize(self, value), value.ty)
+                self.emit_impl(setter, [self.expr(target.value), self.expr(target.index), value],
+                               [self.types[target.value], index_type, ty])
+                return
             if isinstance(index_type, t.Array):  # a[mask] = v, a[ints] = v
                 from ember.codegen import advanced
 
@@ -416,6 +426,8 @@ class FunctionEmitter:
             return self.elementwise(result_type, [e.left, e.right], lambda v, ts: (
                 self.binop_values(e.op, v[0], ts[0], v[1], ts[1], result_type.dtype, e)))
         impl = self.typed.calls.get(e)
+        if impl is not None and impl.arg_nodes:  # operators on lists
+            return self.call_nodes(impl)
         if impl is not None:
             return self.emit_impl(impl, [self.expr(e.left), self.expr(e.right)],
                                   [self.types[e.left], self.types[e.right]])
@@ -463,6 +475,10 @@ class FunctionEmitter:
         return value
 
     def expr_Compare(self, e):
+        impl = self.typed.calls.get(e)
+        if impl is not None:  # `x in l`, `l == m`
+            result = self.call_nodes(impl)
+            return self.builder.not_(result) if e.op in ("not in", "!=") else result
         if isinstance(self.types[e], t.Array):
             return self.elementwise(self.types[e], [e.left, e.right], lambda v, ts: (
                 self.compare_values(e.op, v[0], ts[0], v[1], ts[1])))
@@ -545,6 +561,11 @@ class FunctionEmitter:
             out = self.builder.insert_value(out, self.expr(item), i)
         return out
 
+    def expr_ListExpr(self, e):
+        values = [self.expr(item) for item in e.items]
+        return self.new_reference(lists.build(self, self.types[e], values, [
+            self.types[item] for item in e.items]), self.types[e])
+
     def expr_SliceExpr(self, e):
         raise InternalError("a slice outside an index", e.loc)
 
@@ -563,7 +584,10 @@ class FunctionEmitter:
         return indexing.getitem(self, e)
 
     def expr_Call(self, e):
-        impl = self.typed.calls[e]
+        return self.call_nodes(self.typed.calls[e])
+
+    def call_nodes(self, impl):
+        """Evaluate an Impl's argument nodes (defaults as constants) and call it."""
         nodes = impl.arg_nodes
         values = []
         types = []

@@ -4,7 +4,7 @@ vectoriser recognises."""
 
 from llvmlite import ir
 
-from ember.codegen import indexing, refcount
+from ember.codegen import indexing, lists, refcount
 from ember.codegen import models as m
 from ember.types import core as t
 from ember.typing.ops import iteration_type
@@ -31,7 +31,7 @@ def emit_for(cg, s):
     bld.branch(head)
     bld.position_at_end(head)
     k = bld.load(counter)
-    bld.cbranch(bld.icmp_signed("<", k, source.length), body, end)
+    bld.cbranch(bld.icmp_signed("<", k, source.length()), body, end)
     bld.position_at_end(body)
     cg.store_target(s.target, source.item(k), iteration_type(iter_type, s))
     cg.loop_stack.append((latch, end))
@@ -103,7 +103,9 @@ def pack_values(bld, values, ty):
 
 
 class _Source:
-    """An iterable as a length and the item at position k."""
+    """An iterable as a length and the item at position k; `length()` is
+    emitted in the loop's head (a list's may change while the body runs, as
+    Python's list iterator checks it at each step)."""
 
     def __init__(self, length, item):
         self.length, self.item = length, item
@@ -113,9 +115,13 @@ def _iterator_source(cg, value, ty):
     """enumerate/zip: the shortest length, items packed into a tuple."""
     bld = cg.builder
     subs = [_source(cg, bld.extract_value(value, i), sub) for i, sub in enumerate(ty.sources)]
-    length = subs[0].length
-    for sub in subs[1:]:
-        length = bld.select(bld.icmp_signed("<", sub.length, length), sub.length, length)
+
+    def length():
+        shortest = subs[0].length()
+        for sub in subs[1:]:
+            size = sub.length()
+            shortest = bld.select(bld.icmp_signed("<", size, shortest), size, shortest)
+        return shortest
     item_type = iteration_type(ty, None)
 
     def item(k):
@@ -135,13 +141,16 @@ def _source(cg, value, ty):
         return _iterator_source(cg, value, ty)
     if isinstance(ty, t.RangeType):
         start, stop, step = (bld.extract_value(value, i) for i in range(3))
-        return _Source(range_length(cg, start, stop, step),
-                       lambda k: bld.add(start, bld.mul(k, step)))
+        count = range_length(cg, start, stop, step)
+        return _Source(lambda: count, lambda k: bld.add(start, bld.mul(k, step)))
     if isinstance(ty, t.Array):
         length = bld.extract_value(value, [m.ARRAY_SHAPE, 0])
-        return _Source(length, lambda k: _array_item(cg, value, ty, k))
+        return _Source(lambda: length, lambda k: _array_item(cg, value, ty, k))
+    if isinstance(ty, t.List):
+        return _Source(lambda: lists.size(bld, value, ty),
+                       lambda k: lists.get(cg, value, ty, k, owned=False))
     if isinstance(ty, t.Tuple):
-        return _Source(ir.Constant(m.i64, len(ty)),
+        return _Source(lambda: ir.Constant(m.i64, len(ty)),
                        lambda k: _tuple_item(cg, value, ty, k))
     raise NotImplementedError(f"iteration over {ty}")
 

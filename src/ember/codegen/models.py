@@ -6,7 +6,11 @@ This is the only module that knows struct layouts. Arrays are
 compiled code (NULL for arrays borrowed from Python), `parent` is the
 ndarray the view came from (NULL when there is none), strides are in bytes.
 A @jitclass instance is the `meminfo*` of a runtime block whose data is the
-struct of its fields in spec order (`instance_struct`).
+struct of its fields in spec order (`instance_struct`). A list is the
+`meminfo*` of a block holding `list_struct`: `{i64 size, i64 capacity,
+item* items, i64 dirty}`, the items in a separate malloc'd buffer (it grows
+by doubling) and `dirty` set by every change (a list argument from Python is
+written back only when it was changed).
 """
 
 from llvmlite import ir
@@ -51,7 +55,7 @@ def value_type(ty):
         return ir.LiteralStructType([value_type(x) for x in ty.types])
     if isinstance(ty, t.IteratorType):
         return ir.LiteralStructType([value_type(x) for x in ty.sources])
-    if isinstance(ty, t.InstanceType):
+    if isinstance(ty, (t.InstanceType, t.List)):
         return i8p
     if isinstance(ty, t.RangeType):
         return ir.LiteralStructType([i64, i64, i64])
@@ -67,6 +71,14 @@ def array_type(ty):
 def instance_struct(ty):
     """The fields of a @jitclass instance, as laid out in its runtime block."""
     return ir.LiteralStructType([value_type(f) for _, f in ty.fields])
+
+
+LIST_SIZE, LIST_CAPACITY, LIST_ITEMS, LIST_DIRTY = range(4)
+
+
+def list_struct(ty):
+    """The data of a list's runtime block (`ty` a decided t.List)."""
+    return ir.LiteralStructType([i64, i64, storage_type(ty.dtype).as_pointer(), i64])
 
 
 def itemsize(ty):

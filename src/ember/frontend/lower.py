@@ -393,6 +393,43 @@ class _Lowerer:
     def expr_Tuple(self, node):
         return n.TupleExpr([self.expr(e) for e in node.elts], loc=self.loc(node))
 
+    def expr_List(self, node):
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            raise self.unsupported(node, "starred items in a list literal are not supported")
+        return n.ListExpr([self.expr(e) for e in node.elts], loc=self.loc(node))
+
+    def expr_ListComp(self, node):
+        """`[elt for x in it if cond ...]`: an inner function (lambda-lifted like
+        any `def`) that appends to a new list in nested loops, called here; its
+        loop variables stay its own, as in Python 3."""
+        self.temp_count += 1
+        name = f"_listcomp{self.temp_count}"
+        result = ast.Name(id="$out", ctx=ast.Load())
+        append = ast.Attribute(value=result, attr="append", ctx=ast.Load())
+        inner = [ast.Expr(ast.Call(func=append, args=[node.elt], keywords=[]))]
+        for generator in reversed(node.generators):
+            if generator.is_async:
+                raise self.unsupported(node, "async comprehensions are not supported")
+            for cond in reversed(generator.ifs):
+                inner = [ast.If(test=cond, body=inner, orelse=[])]
+            inner = [ast.For(target=generator.target, iter=generator.iter, body=inner,
+                             orelse=[])]
+        body = [ast.Assign(targets=[ast.Name(id="$out", ctx=ast.Store())],
+                           value=ast.List(elts=[], ctx=ast.Load()))] + inner + [
+            ast.Return(value=ast.Name(id="$out", ctx=ast.Load()))]
+        func = ast.FunctionDef(name=name, args=ast.arguments(
+            posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+            defaults=[]), body=body, decorator_list=[], returns=None)
+        for synthetic in ast.walk(func):
+            if not hasattr(synthetic, "lineno") and "lineno" in synthetic._attributes:
+                ast.copy_location(synthetic, node)
+        self.visit_FunctionDef(func)
+        call = ast.copy_location(ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[],
+                                          keywords=[]), node)
+        return self.inner_call(call, self.inner_functions.pop(name))
+
+    expr_GeneratorExp = expr_ListComp  # sum(x for x in l): the items as a list
+
 
 def _describe(node):
     names = {

@@ -86,6 +86,11 @@ class TupleExpr(Expr):
     fields = ("items",)
 
 
+class ListExpr(Expr):
+    """A list literal `[a, b, c]`: a new list (`[]` has an undecided item type)."""
+    fields = ("items",)
+
+
 class SliceExpr(Expr):
     fields = ("start", "stop", "step")  # each an Expr or None
 

@@ -53,6 +53,8 @@ class _Printer:
             return f"{x(e.value)}[{x(e.index)}]"
         if isinstance(e, n.TupleExpr):
             return f"({', '.join(x(i) for i in e.items)},)"
+        if isinstance(e, n.ListExpr):
+            return f"[{', '.join(x(i) for i in e.items)}]"
         if isinstance(e, n.SliceExpr):
             parts = ["" if p is None else x(p) for p in (e.start, e.stop, e.step)]
             return ":".join(parts)

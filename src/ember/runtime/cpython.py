@@ -13,7 +13,8 @@ C_API = (
     "PyErr_Occurred", "PyErr_Clear", "Py_IncRef", "Py_DecRef", "PyType_IsSubtype",
     "PyObject_Vectorcall", "PyErr_SetObject", "PyCapsule_New", "PyCapsule_GetPointer",
     "PyErr_NoMemory", "PyType_GenericAlloc", "PyGILState_Ensure", "PyGILState_Release",
-    "PyGILState_Check",
+    "PyGILState_Check", "PyFloat_AsDouble", "PyList_New", "PyList_SetItem", "PyList_Append",
+    "PyList_SetSlice",
 )
 
 # CPython 3.10-3.13 (64-bit) object layouts, checked by tests/runtime.
@@ -21,6 +22,8 @@ OB_TYPE = 8
 SCALAR_VALUE = 16      # PyFloatObject.ob_fval, PyComplexObject.cval, NumPy scalars' obval
 TUPLE_SIZE = 16
 TUPLE_ITEMS = 24
+LIST_SIZE = 16         # PyListObject.ob_size
+LIST_ITEMS = 24        # PyListObject.ob_item (a PyObject** to the items)
 CAPSULE_POINTER = 16   # PyCapsule.pointer
 BOX_CAPSULE = 16       # the one slot of a @jitclass box (ember.jitclasses.boxing.Box)
 # NumPy 2 PyArrayObject and PyArray_Descr fields.

@@ -10,6 +10,7 @@ from ember.types.core import (  # noqa: F401
     InstanceType,
     Integer,
     IteratorType,
+    List,
     NoneType,
     Number,
     RangeType,
@@ -42,6 +43,9 @@ u1, u2, u4, u8 = uint8, uint16, uint32, uint64
 f4, f8 = float32, float64
 c8, c16 = complex64, complex128
 double, single = float64, float32
+
+
+ListType = List  # Numba's name of typed.List's type
 
 
 def UniTuple(dtype, count):

@@ -144,6 +144,42 @@ class ClassType(Type):
         return id(self.instance_type)
 
 
+class List(Type):
+    """A Python list of one item type (Numba's reflected list and typed.List):
+    a reference to a reference-counted block {size, capacity, items}.
+    `dtype` None is the undecided list `[]`, whose item type typing infers
+    from what is later appended to it."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self.name = f"list({'undecided' if dtype is None else dtype})"
+
+    @property
+    def key(self):
+        return self.dtype
+
+    @property
+    def decided(self):
+        return self.dtype is not None and all(
+            item.decided for item in _lists_in(self.dtype))
+
+
+def _lists_in(ty):
+    """The list types inside `ty` (its items, tuple members)."""
+    if isinstance(ty, List):
+        return [ty]
+    if isinstance(ty, Tuple):
+        return [x for item in ty.types for x in _lists_in(item)]
+    return []
+
+
+def contains_undecided(ty):
+    """Does `ty` hold an undecided list type anywhere?"""
+    if isinstance(ty, List):
+        return not ty.decided
+    return any(not x.decided for x in _lists_in(ty))
+
+
 class RangeType(Type):
     name = "range_state64"
 

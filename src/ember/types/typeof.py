@@ -74,6 +74,52 @@ def typeof(value):
         return t.int64
     if isinstance(value, float):
         return t.float64
+    if isinstance(value, list):
+        return typeof_list(value)
     raise UnsupportedValue(
         f"arguments of type {type(value).__name__} are not supported; compiled functions "
-        "take numbers, NumPy arrays and scalars, None and tuples of these")
+        "take numbers, NumPy arrays and scalars, None, and tuples and lists of these")
+
+
+def typeof_list(value):
+    """A list's type: its items' types unified (int and float give float)."""
+    if not value:
+        raise UnsupportedValue("an empty list has no item type compiled code could use; "
+                               "pass a list with at least one item")
+    item = typeof(value[0])
+    names = {type(value[0]).__name__}
+    for other in value[1:]:
+        try:
+            other_type = typeof(other)
+        except UnsupportedValue:
+            other_type = None
+        if other_type != item:
+            merged = None if other_type is None else _unify_items(item, other_type)
+            if merged is None:
+                names.add(type(other).__name__)
+                raise UnsupportedValue(f"a list mixing items of types "
+                                       f"{' and '.join(sorted(names))} cannot be passed: a list "
+                                       "in compiled code holds one item type")
+            item = merged
+    if isinstance(item, t.List) and not item.decided:
+        raise UnsupportedValue("a list holding empty lists has no item type compiled code "
+                               "could use")
+    return t.List(item)
+
+
+def _unify_items(a, b):
+    """Numbers promote as NumPy's types do (bool with int gives int64); arrays
+    of one dtype and ndim keep any layout; tuples item by item."""
+    if isinstance(a, t.Number) and isinstance(b, t.Number):
+        if isinstance(a, t.Boolean) or isinstance(b, t.Boolean):
+            a = t.int64 if isinstance(a, t.Boolean) else a
+            b = t.int64 if isinstance(b, t.Boolean) else b
+        return from_dtype(np.promote_types(to_dtype(a), to_dtype(b)))
+    if isinstance(a, t.Array) and isinstance(b, t.Array) and (a.dtype, a.ndim) == (
+            b.dtype, b.ndim):
+        return t.Array(a.dtype, a.ndim, a.layout if a.layout == b.layout else "A",
+                       a.readonly or b.readonly)
+    if isinstance(a, t.Tuple) and isinstance(b, t.Tuple) and len(a) == len(b):
+        items = [x if x == y else _unify_items(x, y) for x, y in zip(a.types, b.types)]
+        return None if None in items else t.Tuple(items)
+    return None

@@ -14,7 +14,7 @@ import threading
 from ember.errors import EmberError, InternalError, TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
-from ember.typing import classes, ops
+from ember.typing import classes, lists, ops
 from ember.typing.calls import resolve_call, resolve_dispatcher, type_global, with_literals
 from ember.typing.registry import lookup
 from ember.typing.unify import unify
@@ -78,6 +78,7 @@ class _Typer:
         self.func, self.arg_types, self.partial = func, arg_types, partial
         self.var_types = dict(zip(func.params, arg_types))
         self.params = set(func.params)
+        self.empty_sites = {}  # variable -> where an empty list was assigned to it
 
     def type_function(self, func, arg_types):
         return type_function(func, arg_types)
@@ -113,6 +114,7 @@ class _Typer:
                               "needs a base case that returns first?)", node.loc)
         if self.return_type is None:
             self.return_type = t.none
+        lists.check_complete(self)
 
     def add_return(self, ty, loc):
         if ty is None:
@@ -155,12 +157,27 @@ class _Typer:
         return _UNKNOWN
 
     def stmt_Assign(self, s):
-        self.assign(s.target, self.expr(s.value), s)
+        value_type = self.expr(s.value)
+        if (lists.is_fresh(s.value) and isinstance(s.target, n.Var) and value_type is not None
+                and s.target.name not in self.params):
+            # a new list takes its variable's item type (see typing/lists.py)
+            merged = lists.assign_fresh(self, s.target.name, value_type, s)
+            lists.retype_fresh(self, s.value, merged)
+            self.typemap[s.target] = merged
+            return
+        self.assign(s.target, value_type, s)
 
     def stmt_AugAssign(self, s):
         current = self.expr(s.target)
         value = self.expr(s.value)
         if current is None or value is None:
+            return
+        if isinstance(current, t.List):  # `l += other` extends l in place
+            if s.op != "+":
+                raise TypingError(f"'{s.op}=' on a list is not supported", s.loc,
+                                  "use l = l * n for repetition")
+            self.list_method(s, s.target, "extend", [s.target, s.value], [current, value], s)
+            self.typemap[s] = self.var_types.get(getattr(s.target, "name", None), current)
             return
         result = self.binop(s.op, current, value, s.value, s)
         if isinstance(current, t.Array):  # in place: the target keeps its type
@@ -279,7 +296,13 @@ class _Typer:
         elif isinstance(target, n.Index):
             base = self.expr(target.value)
             index = self.expr(target.index)
-            if base is not None and index is not None:
+            if isinstance(base, t.List) and index is not None:
+                self.list_method(("set", target), target.value, "__setitem__",
+                                 [target.value, target.index, None], [base, index, value_type],
+                                 target)
+                self.typemap[target] = self.var_types.get(getattr(target.value, "name", None),
+                                                          base).dtype
+            elif base is not None and index is not None:
                 ops.setitem_check(base, index, value_type, target)
                 self.typemap[target] = ops.getitem_type(base, index, target)
         elif isinstance(target, n.Attr):
@@ -359,6 +382,17 @@ class _Typer:
                 return None
             self.calls[node] = impl
             return impl.return_type
+        on_lists = lists.operator_callee(op, left, right)
+        if on_lists is not None:
+            key, order = on_lists
+            operands = [node.left, node.right] if isinstance(node, n.BinOp) else [None, None]
+            types = [left, right]
+            impl = self.resolve(key, [types[i] for i in order], {}, node)
+            if impl is None:
+                return None
+            impl.arg_nodes, impl.kw_nodes = [operands[i] for i in order], {}
+            self.calls[node] = impl
+            return impl.return_type
         result = ops.binop_type(op, left, right, right_node, node)
         element = result.dtype if isinstance(result, t.Array) else result
         if op == "**" and isinstance(element, (t.Integer, t.Complex)):
@@ -378,6 +412,11 @@ class _Typer:
         if left is None or right is None:
             return None
         e.elementwise_compare = isinstance(left, t.Array) or isinstance(right, t.Array)
+        if e.op in ("in", "not in") and isinstance(right, t.List):
+            return self.list_method(e, e.right, "__contains__", [e.right, e.left],
+                                    [right, left], e)
+        if e.op in ("==", "!=") and isinstance(left, t.List) and isinstance(right, t.List):
+            return self.list_method(e, e.left, "__eq__", [e.left, e.right], [left, right], e)
         return ops.compare_type(e.op, left, right, e)
 
     def expr_BoolOp(self, e):
@@ -412,6 +451,32 @@ class _Typer:
         items = self.exprs(e.items)
         return None if items is None else t.Tuple(items)
 
+    def expr_ListExpr(self, e):
+        items = self.exprs(e.items)
+        if items is None:
+            return None
+        ty = lists.literal_type(items, e)
+        for item in e.items:
+            lists.retype_fresh(self, item, ty.dtype)
+        return ty
+
+    def list_method(self, key, receiver, name, arg_nodes, arg_types, node, kw_types=None):
+        """Type a list method (or operator) call, refining a fresh receiver's item
+        type by what goes into it; the Impl goes to self.calls[key]."""
+        list_type = arg_types[0]
+        if name in lists.MUTATORS and len(arg_types) > lists.MUTATORS[name]:
+            item = arg_types[lists.MUTATORS[name]]
+            list_type = lists.refine(self, receiver, list_type, item, node)
+        elif name == "extend" and len(arg_types) == 2 and isinstance(arg_types[1], t.List):
+            list_type = lists.refine(self, receiver, list_type, arg_types[1].dtype, node)
+        arg_types = [list_type] + list(arg_types[1:])
+        impl = self.resolve(("method", t.List, name), arg_types, kw_types or {}, node)
+        if impl is None:
+            return None
+        impl.arg_nodes, impl.kw_nodes = arg_nodes, {}
+        self.calls[key] = impl
+        return impl.return_type
+
     def expr_SliceExpr(self, e):
         parts = [p for p in (e.start, e.stop, e.step) if p is not None]
         types = self.exprs(parts)
@@ -432,9 +497,17 @@ class _Typer:
         value = self.expr(e.value)
         if isinstance(value, t.CompileTimeValue) and value.kind == "index builder":
             return self.index_builder(value.value, e)
+        if isinstance(value, t.List) and isinstance(e.index, n.SliceExpr):
+            parts = lists.slice_parts(e)
+            types = self.exprs(parts)
+            return None if types is None else self.list_method(
+                e, e.value, "__getslice__", [e.value] + parts, [value] + types, e)
         index = self.expr(e.index)
         if value is None or index is None:
             return None
+        if isinstance(value, t.List):
+            return self.list_method(e, e.value, "__getitem__", [e.value, e.index],
+                                    [value, index], e)
         return ops.getitem_type(value, index, e)
 
     def index_builder(self, builder, e):
@@ -465,6 +538,16 @@ class _Typer:
                 callee, args = classes.method_callee(receiver, func, func.value, e.args)
             elif isinstance(receiver, t.CompileTimeValue):  # a.dtype.type(x): np.float32(x)
                 callee, args = self.compile_time_callee(receiver, func), list(e.args)
+            elif isinstance(receiver, t.List):
+                args = [func.value] + list(e.args)
+                arg_types = self.exprs(args)
+                kw_types = {k: self.expr(v) for k, v in e.kwargs}
+                if arg_types is None or None in kw_types.values():
+                    return None
+                ty = self.list_method(e, func.value, func.attr, args, arg_types, e, kw_types)
+                if e in self.calls:
+                    self.calls[e].kw_nodes = dict(e.kwargs)
+                return ty
             else:
                 callee = ("method", type(receiver), func.attr)
                 args = [func.value] + list(e.args)

@@ -235,7 +235,7 @@ def compare_type(op, left, right, node):
 
 
 def check_truth(ty, node):
-    if isinstance(ty, (t.Number, t.NoneType, t.Tuple)):
+    if isinstance(ty, (t.Number, t.NoneType, t.Tuple, t.List)):
         return
     if isinstance(ty, t.Array):
         raise TypingError(f"the truth value of an array ({ty}) is ambiguous", node.loc,
@@ -257,6 +257,8 @@ def iteration_type(iter_type, node):
         return t.int64
     if isinstance(iter_type, t.Array):
         return element_or_subarray(iter_type, 1)
+    if isinstance(iter_type, t.List):
+        return iter_type.dtype
     if isinstance(iter_type, t.Tuple):
         if iter_type.types and all(x == iter_type.types[0] for x in iter_type.types):
             return iter_type.types[0]
@@ -273,7 +275,7 @@ def iteration_type(iter_type, node):
             return t.Tuple([t.int64] + items)
         return t.Tuple(items)
     raise TypingError(f"cannot iterate over a value of type {iter_type}", node.loc,
-                      "for loops take range(), arrays, tuples, enumerate() and zip()")
+                      "for loops take range(), arrays, lists, tuples, enumerate() and zip()")
 
 
 def unpack_types(value, count, node):

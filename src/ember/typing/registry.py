@@ -18,7 +18,8 @@ _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "emb
             "ember.lib.joining",
             "ember.lib.matrices",
             "ember.lib.sorting",
-            "ember.lib.linalg")
+            "ember.lib.linalg",
+            "ember.lib.lists")
 _TABLE = {}
 _loaded = False
 
@@ -52,6 +53,31 @@ def register(*keys):
             _TABLE[key] = typer
         return typer
     return decorate
+
+
+def extend(*keys):
+    """Decorator: a typer tried before the one another domain registered for
+    each key (`len` of a list before `len` of an array); it returns None to
+    leave the call to that one."""
+    def decorate(typer):
+        for key in keys:
+            previous = _TABLE.get(key)
+            if previous is None:
+                _TABLE[key] = typer
+                continue
+            _TABLE[key] = _chained(typer, previous)
+        return typer
+    return decorate
+
+
+def _chained(first, previous):
+    def typer(args, kws):
+        impl = first(args, kws)
+        return impl if impl is not None else previous(args, kws)
+    typer.__doc__ = f"{(previous.__doc__ or '').strip()}; {(first.__doc__ or '').strip()}"
+    if hasattr(previous, "literals"):
+        typer.literals = previous.literals
+    return typer
 
 
 def lookup(key):

@@ -39,6 +39,11 @@ def unify(a, b):
     if isinstance(a, t.Tuple) and isinstance(b, t.Tuple) and len(a) == len(b):
         items = [unify(x, y) for x, y in zip(a.types, b.types)]
         return None if None in items else t.Tuple(items)
+    if isinstance(a, t.List) and isinstance(b, t.List):  # only an undecided list refines
+        if a.dtype is None or b.dtype is None:
+            return b if a.dtype is None else a
+        inner = unify(a.dtype, b.dtype) if isinstance(a.dtype, (t.List, t.Tuple)) else None
+        return None if inner is None else t.List(inner)
     if isinstance(a, t.Array) and isinstance(b, t.Array):
         if (a.dtype, a.ndim) == (b.dtype, b.ndim):
             layout = a.layout if a.layout == b.layout else "A"

@@ -32,8 +32,10 @@ class Boundary:
         self.builder.position_at_end(cont)
 
 
-def unbox_list(entry, obj, ty):
-    """A new native list holding `obj`'s items converted to `ty.dtype`."""
+def unbox_list(entry, obj, ty, kinds=None):
+    """A new native list holding `obj`'s items converted to `ty.dtype`;
+    `kinds` notes the numbers of an enclosing list argument (None: `obj` is
+    the argument itself)."""
     bld = entry.builder
     is_list = bld.alloca(m.i1)
     bld.store(entry.type_is(obj, list), is_list)
@@ -41,9 +43,11 @@ def unbox_list(entry, obj, ty):
         bld.store(entry.is_subtype(obj, list), is_list)
     entry.check(bld.load(is_list))
     count = entry.field(obj, capi.LIST_SIZE, m.i64)
-    entry.check(bld.icmp_signed(">", count, ir.Constant(m.i64, 0)))  # typeof's error
+    top = kinds is None
+    if top:
+        entry.check(bld.icmp_signed(">", count, ir.Constant(m.i64, 0)))  # typeof's error
+        kinds = _ItemKinds(entry, ty)
     slot = entry.list_slot()
-    kinds = _ItemKinds(entry, ty.dtype)
     native = lists.allocate(Boundary(entry), ty, count)
     bld.store(native, slot)
     items = entry.field(obj, capi.LIST_ITEMS, _pyobj.as_pointer())
@@ -56,7 +60,8 @@ def unbox_list(entry, obj, ty):
             refcount.decref(entry, value, ty.dtype)
             bld.store(ir.Constant(_pyobj, None), entry.slot_of[value])
     lists.for_each(bld, ir.Constant(m.i64, 0), count, convert)
-    kinds.check()
+    if top:
+        kinds.check()
     bld.store(ir.Constant(m.i64, 0), lists.field_pointer(bld, native, ty, m.LIST_DIRTY))
     entry.slot_of[native] = slot
     return native
@@ -67,9 +72,13 @@ class _ItemKinds:
     (else it is a list of int64: MISS, so the dispatcher types it as one), a
     list of int64 at least one int (not only bools)."""
 
-    def __init__(self, entry, dtype):
-        self.entry, self.dtype = entry, dtype
-        self.own = {t.float64: (float, np.float64), t.int64: (int, np.int64)}.get(dtype)
+    def __init__(self, entry, list_type):
+        dtype = list_type.dtype
+        while isinstance(dtype, t.List):  # nested lists unify all their numbers
+            dtype = dtype.dtype
+        self.entry = entry
+        self.own = {t.float64: (float, np.float64), t.int64: (int, np.int64),
+                    t.complex128: (complex, np.complex128)}.get(dtype)
         if self.own is not None:
             self.seen = entry.builder.alloca(m.i1)
             entry.builder.store(ir.Constant(m.i1, 0), self.seen)
@@ -90,6 +99,8 @@ def unbox_item(entry, obj, ty, kinds):
     unified), ints take bools and NumPy integers."""
     bld = entry.builder
     kinds.note(obj)
+    if isinstance(ty, t.List):
+        return unbox_list(entry, obj, ty, kinds)
     if ty == t.float64:
         is_float = entry.type_is(obj, float)
         slot = bld.alloca(m.f64)
@@ -115,7 +126,27 @@ def unbox_item(entry, obj, ty, kinds):
             entry.call("PyErr_Clear", m.void, [])
         entry.check(bld.not_(failed))
         return value
+    if ty == t.complex128:
+        is_complex = entry.type_is(obj, complex, np.complex128)
+        slot = bld.alloca(m.value_type(ty))
+        with bld.if_else(is_complex, likely=True) as (exact, other):
+            with exact:
+                bld.store(entry.field(obj, capi.SCALAR_VALUE, m.value_type(ty)), slot)
+            with other:
+                real = unbox_item(entry, obj, t.float64, _NO_KINDS)
+                value = ir.Constant(m.value_type(ty), None)
+                value = bld.insert_value(value, real, 0)
+                bld.store(bld.insert_value(value, ir.Constant(m.f64, 0.0), 1), slot)
+        return bld.load(slot)
     return entry.unbox(obj, ty)
+
+
+class _NoKinds:
+    def note(self, obj):
+        pass
+
+
+_NO_KINDS = _NoKinds()
 
 
 def _error_set(entry):

@@ -122,4 +122,7 @@ def _unify_items(a, b):
     if isinstance(a, t.Tuple) and isinstance(b, t.Tuple) and len(a) == len(b):
         items = [x if x == y else _unify_items(x, y) for x, y in zip(a.types, b.types)]
         return None if None in items else t.Tuple(items)
+    if isinstance(a, t.List) and isinstance(b, t.List):
+        item = _unify_items(a.dtype, b.dtype)
+        return None if item is None else t.List(item)
     return None

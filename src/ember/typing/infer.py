@@ -467,8 +467,10 @@ class _Typer:
         if name in lists.MUTATORS and len(arg_types) > lists.MUTATORS[name]:
             item = arg_types[lists.MUTATORS[name]]
             list_type = lists.refine(self, receiver, list_type, item, node)
+            lists.check_item(list_type, item, node)
         elif name == "extend" and len(arg_types) == 2 and isinstance(arg_types[1], t.List):
             list_type = lists.refine(self, receiver, list_type, arg_types[1].dtype, node)
+            lists.check_item(list_type, arg_types[1].dtype, node)
         arg_types = [list_type] + list(arg_types[1:])
         impl = self.resolve(("method", t.List, name), arg_types, kw_types or {}, node)
         if impl is None:

@@ -7,6 +7,7 @@ import pytest
 
 import ember
 from ember import types
+from ember.typed import List
 
 
 @ember.njit
@@ -142,3 +143,41 @@ def test_numba_list_type_names():
     sig_compiled = ember.njit("float64(types.List(types.float64))".replace(
         "types.", ""))(lambda values: values[0])
     assert sig_compiled([2.0]) == 2.0
+
+
+@ember.njit
+def typed_lists(n):
+    built = List()
+    for i in range(n):
+        built.append(i * 1.5)
+    ints = List.empty_list(types.int64)
+    ints.append(n)
+    return built, ints, List([1, 2]), list((True, False))
+
+
+def test_typed_list_in_compiled_code():
+    assert typed_lists(3) == ([0.0, 1.5, 3.0], [3], [1, 2], [True, False])
+
+
+def test_empty_typed_list_argument_knows_its_item_type():
+    values = List.empty_list(types.float64)
+    assert read_len(values) == 0
+    values.append(1.0)
+    assert read_len(values) == 1 and isinstance(values, List)
+
+
+@ember.njit
+def read_len(values):
+    values.append(2.0)
+    values.pop()
+    return len(values)
+
+
+@ember.njit
+def show(values):
+    print(values, [v > 1 for v in values])
+
+
+def test_print_of_lists(capsys):
+    show([1.5, 2.5])
+    assert capsys.readouterr().out == "[1.5, 2.5] [True, True]\n"

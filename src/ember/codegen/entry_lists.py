@@ -44,8 +44,9 @@ def unbox_list(entry, obj, ty, kinds=None):
     entry.check(bld.load(is_list))
     count = entry.field(obj, capi.LIST_SIZE, m.i64)
     top = kinds is None
-    if top:
-        entry.check(bld.icmp_signed(">", count, ir.Constant(m.i64, 0)))  # typeof's error
+    if top:  # an empty plain list is typeof's error; a typed.List knows its item type
+        entry.check(bld.or_(bld.icmp_signed(">", count, ir.Constant(m.i64, 0)),
+                            bld.not_(entry.type_is(obj, list))))
         kinds = _ItemKinds(entry, ty)
     slot = entry.list_slot()
     native = lists.allocate(Boundary(entry), ty, count)
@@ -61,7 +62,7 @@ def unbox_list(entry, obj, ty, kinds=None):
             bld.store(ir.Constant(_pyobj, None), entry.slot_of[value])
     lists.for_each(bld, ir.Constant(m.i64, 0), count, convert)
     if top:
-        kinds.check()
+        kinds.check(count)
     bld.store(ir.Constant(m.i64, 0), lists.field_pointer(bld, native, ty, m.LIST_DIRTY))
     entry.slot_of[native] = slot
     return native
@@ -89,9 +90,11 @@ class _ItemKinds:
             bld.store(bld.or_(bld.load(self.seen), self.entry.type_is(obj, *self.own)),
                       self.seen)
 
-    def check(self):
+    def check(self, count):
         if self.own is not None:
-            self.entry.check(self.entry.builder.load(self.seen))
+            bld = self.entry.builder
+            empty = bld.icmp_signed("==", count, ir.Constant(m.i64, 0))
+            self.entry.check(bld.or_(empty, bld.load(self.seen)))
 
 
 def unbox_item(entry, obj, ty, kinds):

@@ -60,7 +60,7 @@ register(get_thread_id)(_thread_query("ember_get_thread_id"))
 register(get_num_threads)(_thread_query("ember_get_num_threads"))
 
 
-_PRINTABLE = (t.Number, t.Boolean, t.Array, t.Tuple, t.NoneType)
+_PRINTABLE = (t.Number, t.Boolean, t.Array, t.Tuple, t.NoneType, t.List)
 
 
 def _print_values(sep, end, *values):
@@ -69,7 +69,7 @@ def _print_values(sep, end, *values):
 
 @register(print)
 def type_print(args, kws):
-    """numbers, arrays, tuples, None and constant strings; sep=, end= constant strings"""
+    """numbers, arrays, tuples, lists, None and constant strings; sep=, end= constant strings"""
     def constant_string(ty):
         return isinstance(ty, t.CompileTimeValue) and isinstance(ty.value, str)
 

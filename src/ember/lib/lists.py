@@ -16,6 +16,7 @@ from ember.codegen import lists as cl
 from ember.codegen import models as m
 from ember.errors import TypingError
 from ember.lib.joining import fail
+from ember.typed import List
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing.registry import Impl, extend, register
@@ -555,11 +556,26 @@ def _list_from(like):
 _FROM = {}
 
 
-@register(list)
+def _empty(ty):
+    return Impl(ty, [], emit=lambda cg, v: cl.allocate(cg, ty, ir.Constant(m.i64, 0)))
+
+
+@register(List.empty_list)
+def _type_empty_list(args, kws):
+    """typed.List.empty_list(item_type): an empty list of that item type"""
+    if kws or len(args) != 1 or not isinstance(getattr(args[0], "value", None), t.Type):
+        return None
+    return _empty(t.List(args[0].value))
+
+
+@register(list, List)
 def _type_list(args, kws):
-    """list(x): a copy of a list, or the items of an array, tuple or range"""
+    """list(x), typed.List(x): a copy of a list, or the items of an array, tuple or
+    range; List() and list() are [] (item type from what is appended)"""
     from ember.typing.ops import iteration_type
 
+    if not args and not kws:
+        return _empty(t.List(None))
     if kws or len(args) != 1:
         return None
     (source,) = args

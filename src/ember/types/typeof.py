@@ -83,6 +83,8 @@ def typeof(value):
 
 def typeof_list(value):
     """A list's type: its items' types unified (int and float give float)."""
+    if not value and getattr(value, "_item_type", None) is not None:
+        return t.List(value._item_type)  # typed.List.empty_list(item_type)
     if not value:
         raise UnsupportedValue("an empty list has no item type compiled code could use; "
                                "pass a list with at least one item")

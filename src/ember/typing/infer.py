@@ -575,6 +575,9 @@ class _Typer:
     def compile_time_callee(self, receiver, func):
         if isinstance(getattr(receiver.value, "class_type", None), t.ClassType):
             return classes.static_callee(receiver.value, func)  # Class.static_method(x)
+        member = getattr(receiver.value, func.attr, None)
+        if member is not None and lookup(member) is not None:
+            return member  # a registered class method: typed.List.empty_list
         callee_type = ops.attribute_type(receiver, func.attr, func)
         if not isinstance(callee_type, t.CompileTimeValue) or not callable(callee_type.value):
             raise TypingError(f"a value of type {callee_type} is not callable", func.loc)

@@ -65,7 +65,12 @@ def storable(ty):
 
 
 def is_fresh(node):
-    """A new list whose item type may follow its variable's: a list literal."""
+    """A new list whose item type may follow its variable's: a list literal,
+    or typed.List() (an empty list)."""
+    if isinstance(node, n.Call) and not node.args and not node.kwargs:
+        from ember.typed import List
+
+        return isinstance(node.func, n.Global) and node.func.value in (List, list)
     return isinstance(node, n.ListExpr)
 
 

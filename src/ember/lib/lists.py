@@ -111,10 +111,12 @@ def normalize(lst, index, message):
 
 
 def list_getitem(lst, index):
+    """l[i]: negative i counts from the end; IndexError out of range"""
     return get(lst, normalize(lst, index, "list index out of range"))
 
 
 def list_setitem(lst, index, value):
+    """l[i] = x: IndexError out of range"""
     put(lst, normalize(lst, index, "list assignment index out of range"), value)
 
 
@@ -130,6 +132,7 @@ def clamp(value, n, backwards):
 
 
 def list_getslice(lst, start, stop, step):
+    """l[a:b:c]: a new list (Python's slice rules)"""
     n = len(lst)
     stride = 1
     if step is not None:
@@ -461,7 +464,7 @@ def list_max(lst):
 
 def _reduce(py_impl):
     def typer(args, kws):
-        """lists of numbers (ValueError when empty; the first of equals, as Python)"""
+        """a list of numbers (ValueError when empty)"""
         if kws or len(args) != 1 or not _sortable(args[0]):
             return None
         return Impl(None, None, py_impl=py_impl)
@@ -570,8 +573,7 @@ def _type_empty_list(args, kws):
 
 @register(list, List)
 def _type_list(args, kws):
-    """list(x), typed.List(x): a copy of a list, or the items of an array, tuple or
-    range; List() and list() are [] (item type from what is appended)"""
+    """a copy of a list, or the items of an array, tuple or range; list() is []"""
     from ember.typing.ops import iteration_type
 
     if not args and not kws:

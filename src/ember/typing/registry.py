@@ -74,7 +74,8 @@ def _chained(first, previous):
     def typer(args, kws):
         impl = first(args, kws)
         return impl if impl is not None else previous(args, kws)
-    typer.__doc__ = f"{(previous.__doc__ or '').strip()}; {(first.__doc__ or '').strip()}"
+    before = ((previous.__doc__ or "").strip().splitlines() or [""])[0]
+    typer.__doc__ = f"{before}; {(first.__doc__ or '').strip()}"
     if hasattr(previous, "literals"):
         typer.literals = previous.literals
     return typer

@@ -105,3 +105,13 @@ def test_a_miss_on_a_later_argument_releases_earlier_lists():
     sum_rows([[1.0, 2.0], [3.0]])
     # the second row cannot be a list of float64: the entry misses, releasing the first
     assert sum_rows([[1.0, 2.0], [3j]]) == 2
+
+
+@ember.njit
+def in_tuples(pair, rows):
+    pair[0].append(1.0)
+    return len(pair[0]) + len(rows[0][1])
+
+
+def test_lists_inside_tuple_arguments_are_released():
+    assert in_tuples(([1.0], 2), [(1, [1, 2]), (2, [3])]) == 4

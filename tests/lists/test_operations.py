@@ -300,3 +300,20 @@ def list_of_lists(n):
 
 def test_lists_of_lists():
     check(list_of_lists, 4)
+
+
+def item_updates_and_truth(c, n):
+    chosen = [] if c else [1.0]
+    counts = [0] * n
+    for i in range(len(counts)):
+        counts[i] += i
+        counts[-1] -= 1
+    drained = 0
+    while counts:
+        drained += counts.pop()
+    return chosen, counts, drained
+
+
+def test_item_updates_empty_branches_and_truth():
+    check(item_updates_and_truth, True, 4)
+    check(item_updates_and_truth, False, 0)

@@ -29,7 +29,7 @@ class EntryEmitter:
         self.func = ir.Function(module.llvm, fnty, name)
         self.builder = ir.IRBuilder(self.func.append_basic_block("entry"))
         self.miss = self.func.append_basic_block("miss")
-        self.list_slots, self.slot_of = [], {}  # native lists the miss path releases
+        self.list_slots = []  # native lists made from arguments, released at every exit
         self._out_of_memory = None
 
     @classmethod
@@ -56,7 +56,7 @@ class EntryEmitter:
         status = bld.call(self.native, [out, exc] + values)
         for obj, native, ty in reflected:  # returned or raised: Numba's reflection
             entry_lists.reflect(self, obj, native, ty)
-            refcount.decref(self, native, ty)
+        self.release_lists(bld)
         with bld.if_then(bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0)), likely=False):
             self.set_error(exc)
             bld.ret(ir.Constant(_pyobj, None))

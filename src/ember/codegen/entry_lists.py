@@ -55,16 +55,16 @@ def unbox_list(entry, obj, ty, kinds=None):
 
     def convert(k):
         item = bld.load(bld.gep(items, [k]))
+        made = len(entry.list_slots)
         value = unbox_item(entry, item, ty.dtype, kinds)
         lists.set_item(Boundary(entry), native, ty, k, value, ty.dtype)
-        if isinstance(ty.dtype, t.List):  # the outer list holds it now
-            refcount.decref(entry, value, ty.dtype)
-            bld.store(ir.Constant(_pyobj, None), entry.slot_of[value])
+        for inner in entry.list_slots[made:]:  # lists in the item: the list holds them now
+            refcount.decref(entry, bld.load(inner), ty)
+            bld.store(ir.Constant(_pyobj, None), inner)
     lists.for_each(bld, ir.Constant(m.i64, 0), count, convert)
     if top:
         kinds.check(count)
     bld.store(ir.Constant(m.i64, 0), lists.field_pointer(bld, native, ty, m.LIST_DIRTY))
-    entry.slot_of[native] = slot
     return native
 
 

@@ -169,6 +169,9 @@ class FunctionEmitter:
             lazy.assign(self, target, target_type, update, update.ty,
                         id(s) in disjoint_updates(self.typed))
             return
+        if isinstance(s.target, n.Index) and isinstance(self.types[s.target.value], t.List):
+            self.list_item_update(s, result_type)
+            return
         if isinstance(s.target, n.Index):
             base = self.expr(s.target.value)
             index = self.expr(s.target.index)
@@ -183,6 +186,17 @@ class FunctionEmitter:
         value = self.binop_values(s.op, current, self.types[s.target], self.expr(s.value),
                                   self.types[s.value], result_type, s)
         self.store_target(s.target, value, result_type)
+
+    def list_item_update(self, s, result_type):
+        """`l[i] op= v`: the list and index evaluated once, item read and stored back."""
+        target = s.target
+        types = [self.types[target.value], self.types[target.index]]
+        base, index = self.expr(target.value), self.expr(target.index)
+        current = self.emit_impl(self.typed.calls[target], [base, index], types)
+        value = self.binop_values(s.op, current, self.types[target], self.expr(s.value),
+                                  self.types[s.value], result_type, s)
+        self.emit_impl(self.typed.calls[("set", target)], [base, index, value],
+                       types + [result_type])
 
     def stmt_ExprStmt(self, s):
         self.expr(s.value)

@@ -460,7 +460,7 @@ class _Typer:
             lists.retype_fresh(self, item, ty.dtype)
         return ty
 
-    def list_method(self, key, receiver, name, arg_nodes, arg_types, node, kw_types=None):
+    def list_method(self, key, receiver, name, arg_nodes, arg_types, node, kwargs=()):
         """Type a list method (or operator) call, refining a fresh receiver's item
         type by what goes into it; the Impl goes to self.calls[key]."""
         list_type = arg_types[0]
@@ -472,10 +472,11 @@ class _Typer:
             list_type = lists.refine(self, receiver, list_type, arg_types[1].dtype, node)
             lists.check_item(list_type, arg_types[1].dtype, node)
         arg_types = [list_type] + list(arg_types[1:])
-        impl = self.resolve(("method", t.List, name), arg_types, kw_types or {}, node)
+        kw_types = {k: self.typemap[v] for k, v in kwargs}
+        impl = self.resolve(("method", t.List, name), arg_types, kw_types, node)
         if impl is None:
             return None
-        impl.arg_nodes, impl.kw_nodes = arg_nodes, {}
+        impl.arg_nodes, impl.kw_nodes = arg_nodes, dict(kwargs)
         self.calls[key] = impl
         return impl.return_type
 
@@ -546,10 +547,7 @@ class _Typer:
                 kw_types = {k: self.expr(v) for k, v in e.kwargs}
                 if arg_types is None or None in kw_types.values():
                     return None
-                ty = self.list_method(e, func.value, func.attr, args, arg_types, e, kw_types)
-                if e in self.calls:
-                    self.calls[e].kw_nodes = dict(e.kwargs)
-                return ty
+                return self.list_method(e, func.value, func.attr, args, arg_types, e, e.kwargs)
             else:
                 callee = ("method", type(receiver), func.attr)
                 args = [func.value] + list(e.args)

@@ -66,7 +66,8 @@ def field_type(cls, name, ty):
         return ty.instance_type
     if isinstance(ty, type) and ty in _PYTHON_TYPES:
         return _PYTHON_TYPES[ty]
-    if isinstance(ty, (t.Number, t.Array, t.InstanceType)):
+    if isinstance(ty, (t.Number, t.Array, t.InstanceType)) or (
+            isinstance(ty, t.List) and ty.decided):
         return ty
     if isinstance(ty, t.Tuple) and all(isinstance(x, (t.Number, t.Array, t.InstanceType))
                                        for x in ty.types):

@@ -91,6 +91,8 @@ def can_store_field(value, field):
         return ((value.dtype, value.ndim) == (field.dtype, field.ndim)
                 and field.layout in (value.layout, "A")
                 and (field.readonly or not value.readonly))
+    if isinstance(field, t.List) and isinstance(value, t.List) and value.dtype is None:
+        return True  # `self.items = []`: an empty list of the field's item type
     if isinstance(field, t.Tuple) and isinstance(value, t.Tuple):
         return len(field) == len(value) and all(
             can_store_field(v, f) for v, f in zip(value.types, field.types))

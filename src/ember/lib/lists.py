@@ -19,7 +19,7 @@ from ember.lib.joining import fail
 from ember.typed import List
 from ember.types import core as t
 from ember.types.typeof import to_dtype
-from ember.typing.registry import Impl, extend, register
+from ember.typing.registry import LIBRARY_OPTIONS, Impl, extend, register
 
 _INTS = (t.Integer, t.Boolean)
 
@@ -44,6 +44,12 @@ def put(lst, index, value):
 def resize(lst, count):
     """Compiled code only: make the list `count` items long."""
     raise NotImplementedError("resize() exists in compiled code only")
+
+
+def _library(impl):
+    """Library code indexing only its own arrays in range: no bounds checks."""
+    impl.callee_options = LIBRARY_OPTIONS
+    return impl
 
 
 def _decided_list(ty):
@@ -392,7 +398,7 @@ def _sortable(ty):
 def list_sort(lst, reverse=False):
     """l.sort(reverse=False): stable, ascending unless reverse"""
     n = len(lst)
-    if reverse:
+    if reverse:  # sorted ascending and reversed back: equal items keep their order
         list_reverse(lst)
     keys = np.sort(list_to_array(lst))
     for k in range(n):
@@ -406,7 +412,7 @@ def _type_sort(args, kws):
     """l.sort(reverse=False): numbers, stable (NaNs last)"""
     if len(args) != 1 or set(kws) - {"reverse"} or not _sortable(args[0]):
         return None
-    return Impl(None, None, py_impl=list_sort)
+    return _library(Impl(None, None, py_impl=list_sort))
 
 
 def list_sorted(lst, reverse=False):
@@ -420,7 +426,7 @@ def _type_sorted(args, kws):
     """a list of numbers; reverse= (no key=); a new sorted list"""
     if len(args) != 1 or set(kws) - {"reverse"} or not _sortable(args[0]):
         return None
-    return Impl(None, None, py_impl=list_sorted)
+    return _library(Impl(None, None, py_impl=list_sorted))
 
 
 def list_sum(lst, start=0):
@@ -500,7 +506,7 @@ def _array_copier(dtype):
 def _type_list_to_array(args, kws):
     if kws or len(args) != 1 or not _numbers(args[0]):
         return None
-    return Impl(None, None, py_impl=_array_copier(to_dtype(args[0].dtype)))
+    return _library(Impl(None, None, py_impl=_array_copier(to_dtype(args[0].dtype))))
 
 
 def _nested_copier(dtype):
@@ -539,7 +545,7 @@ def _type_np_array(args, kws):
         copier = _nested_copier(dtype)
     else:
         return None
-    return Impl(None, [lst], py_impl=copier)
+    return _library(Impl(None, [lst], py_impl=copier))
 
 
 extend(np.array, np.asarray)(_type_np_array)

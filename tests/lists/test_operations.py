@@ -317,3 +317,13 @@ def item_updates_and_truth(c, n):
 def test_item_updates_empty_branches_and_truth():
     check(item_updates_and_truth, True, 4)
     check(item_updates_and_truth, False, 0)
+
+
+def delete_items(values):
+    del values[0]
+    del values[-1], values[1]
+    return len(values)
+
+
+def test_del_of_an_item():
+    check(delete_items, [1, 2, 3, 4, 5])

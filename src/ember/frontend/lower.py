@@ -263,6 +263,18 @@ class _Lowerer:
                       [(k.arg, self.expr(k.value)) for k in node.keywords] + captured,
                       loc=self.loc(node))
 
+    def visit_Delete(self, node):
+        """`del l[i]` is `l.pop(i)` with its value dropped (lists only)."""
+        out = []
+        for target in node.targets:
+            if not isinstance(target, ast.Subscript) or isinstance(target.slice, ast.Slice):
+                raise self.unsupported(target, "only 'del l[i]' on a list is supported",
+                                       "variables are released when they go out of use")
+            pop = n.Attr(self.expr(target.value), "pop", loc=self.loc(target))
+            out.append(n.ExprStmt(n.Call(pop, [self.expr(target.slice)], [],
+                                         loc=self.loc(target)), loc=self.loc(node)))
+        return out
+
     def visit_Global(self, node):
         raise self.unsupported(node, "assigning to global variables is not supported; "
                                "globals are frozen at compile time")

@@ -327,3 +327,13 @@ def delete_items(values):
 
 def test_del_of_an_item():
     check(delete_items, [1, 2, 3, 4, 5])
+
+
+def empty_literals_as_operands(values):
+    values.extend([])
+    values += []
+    return values == [], [] != values, len(values)
+
+
+def test_empty_literals_take_the_other_lists_type():
+    check(empty_literals_as_operands, [1.0, 2.0])

@@ -416,6 +416,9 @@ class _Typer:
             return self.list_method(e, e.right, "__contains__", [e.right, e.left],
                                     [right, left], e)
         if e.op in ("==", "!=") and isinstance(left, t.List) and isinstance(right, t.List):
+            if left.dtype is None:  # `[] == l`: equality is symmetric
+                return self.list_method(e, e.right, "__eq__", [e.right, e.left],
+                                        [right, left], e)
             return self.list_method(e, e.left, "__eq__", [e.left, e.right], [left, right], e)
         return ops.compare_type(e.op, left, right, e)
 
@@ -464,6 +467,8 @@ class _Typer:
         """Type a list method (or operator) call, refining a fresh receiver's item
         type by what goes into it; the Impl goes to self.calls[key]."""
         list_type = arg_types[0]
+        arg_types = [lists.fit_empty(self, node_, ty, list_type)
+                     for node_, ty in zip(arg_nodes, arg_types)]
         if name in lists.MUTATORS and len(arg_types) > lists.MUTATORS[name]:
             item = arg_types[lists.MUTATORS[name]]
             list_type = lists.refine(self, receiver, list_type, item, node)

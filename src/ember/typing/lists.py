@@ -162,6 +162,16 @@ def check_complete(typer):
                           "it with appends")
 
 
+def fit_empty(typer, node, ty, list_type):
+    """An empty literal `[]` given to a list method (`l.extend([])`, `l == []`)
+    is built as a list of the receiver's type."""
+    if isinstance(node, n.ListExpr) and not node.items and isinstance(list_type, t.List) \
+            and list_type.decided:
+        typer.typemap[node] = list_type
+        return list_type
+    return ty
+
+
 def slice_parts(e):
     """The start, stop and step nodes of `l[a:b:c]`, omitted ones as None
     constants (made once per node, so every pass types the same nodes)."""

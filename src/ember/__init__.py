@@ -4,7 +4,7 @@
 everything heavy (LLVM, the library) loads on the first compilation.
 """
 
-from ember import config, errors, experimental, types
+from ember import config, errors, experimental, typed, types
 from ember.decorators import jit, njit
 from ember.experimental import jitclass
 
@@ -77,4 +77,4 @@ def get_thread_id():
 
 
 __all__ = ["config", "errors", "experimental", "get_num_threads", "get_thread_id", "jit",
-           "jitclass", "njit", "prange", "set_num_threads", "typeof", "types"]
+           "jitclass", "njit", "prange", "set_num_threads", "typed", "typeof", "types"]

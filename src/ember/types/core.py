@@ -150,7 +150,9 @@ class List(Type):
     `dtype` None is the undecided list `[]`, whose item type typing infers
     from what is later appended to it."""
 
-    def __init__(self, dtype):
+    def __init__(self, dtype, reflected=False, initial_value=None):
+        # reflected, initial_value: Numba's arguments, accepted (a list
+        # argument is always written back when compiled code changed it)
         self.dtype = dtype
         self.name = f"list({'undecided' if dtype is None else dtype})"
 

@@ -99,3 +99,19 @@ def no_bounds_in_a_loop(values):
 
 def test_every_index_is_checked():
     raises_same(no_bounds_in_a_loop, [1, 2, 3])
+
+
+def float_index(values):
+    return values[1.5]
+
+
+def misspelt_method(values):
+    values.apend(1)
+
+
+def test_typing_errors_name_the_problem():
+    with pytest.raises(TypingError, match="list indices must be integers or slices, not "
+                       "float64"):
+        ember.njit(float_index)([1])
+    with pytest.raises(TypingError, match=r"did you mean \.append\(\)"):
+        ember.njit(misspelt_method)([1])

@@ -297,6 +297,7 @@ class _Typer:
             base = self.expr(target.value)
             index = self.expr(target.index)
             if isinstance(base, t.List) and index is not None:
+                lists.check_index(index, target)
                 self.list_method(("set", target), target.value, "__setitem__",
                                  [target.value, target.index, None], [base, index, value_type],
                                  target)
@@ -514,6 +515,7 @@ class _Typer:
         if value is None or index is None:
             return None
         if isinstance(value, t.List):
+            lists.check_index(index, e)
             return self.list_method(e, e.value, "__getitem__", [e.value, e.index],
                                     [value, index], e)
         return ops.getitem_type(value, index, e)

@@ -172,6 +172,13 @@ def fit_empty(typer, node, ty, list_type):
     return ty
 
 
+def check_index(index_type, node):
+    """Python's rule: list indices are integers (or slices)."""
+    if not isinstance(index_type, (t.Integer, t.Boolean)):
+        raise TypingError(f"list indices must be integers or slices, not {index_type}",
+                          node.loc)
+
+
 def slice_parts(e):
     """The start, stop and step nodes of `l[a:b:c]`, omitted ones as None
     constants (made once per node, so every pass types the same nodes)."""

@@ -22,12 +22,13 @@ from ember.types import core as t
 MIN_CAPACITY = 4
 
 
-class Emitter:
-    """What refcount and these helpers need of a function emitter, inside
-    helper functions emitted here (destructor, growth)."""
+class _Releaser:
+    """What refcount.decref needs of a function emitter, inside the destructor:
+    `module.llvm` and a builder."""
 
-    def __init__(self, module, builder):
-        self.module, self.builder = module, builder
+    def __init__(self, llvm, builder):
+        self.module, self.builder = self, builder
+        self.llvm = llvm
 
 
 def _struct_pointer(bld, lst, ty):
@@ -97,19 +98,11 @@ def destructor(llvm, ty):
     bld = ir.IRBuilder(fn.append_basic_block())
     (lst,) = fn.args
     if refcount.is_refcounted(ty.dtype):
-        release_items(Emitter(_ModuleView(llvm), bld), lst, ty, ir.Constant(m.i64, 0),
-                      size(bld, lst, ty))
+        release_items(_Releaser(llvm, bld), lst, ty, ir.Constant(m.i64, 0), size(bld, lst, ty))
     items = bld.load(field_pointer(bld, lst, ty, m.LIST_ITEMS))
     bld.call(_libc(llvm, "free", m.void, [m.i8p]), [bld.bitcast(items, m.i8p)])
     bld.ret_void()
     return fn
-
-
-class _ModuleView:
-    """A ModuleEmitter's face for refcount helpers given only the ir.Module."""
-
-    def __init__(self, llvm):
-        self.llvm = llvm
 
 
 def release_items(cg, lst, ty, start, stop):

@@ -181,3 +181,18 @@ def show(values):
 def test_print_of_lists(capsys):
     show([1.5, 2.5])
     assert capsys.readouterr().out == "[1.5, 2.5] [True, True]\n"
+
+
+@ember.njit
+def maybe_same(values, same):
+    values.append(1.5)
+    if same:
+        return values
+    return [2.5]
+
+
+def test_a_returned_argument_is_the_same_python_list():
+    values = [0.5]
+    assert maybe_same(values, True) is values and values == [0.5, 1.5]
+    other = maybe_same(values, False)
+    assert other is not values and other == [2.5] and values == [0.5, 1.5, 1.5]

@@ -60,7 +60,7 @@ class EntryEmitter:
         with bld.if_then(bld.icmp_unsigned("!=", status, ir.Constant(m.i32, 0)), likely=False):
             self.set_error(exc)
             bld.ret(ir.Constant(_pyobj, None))
-        bld.ret(self.box(bld.load(out), self.typed.return_type))
+        bld.ret(self.box_result(bld.load(out), self.typed.return_type, reflected))
         self.emit_miss()
         self.emit_out_of_memory()
         return self.func
@@ -365,6 +365,27 @@ class EntryEmitter:
                 self.call("Py_IncRef", m.void, [parent])
                 bld.store(parent, owner)
         return bld.load(owner)
+
+    def box_result(self, value, ty, reflected):
+        """Box the result; a list argument returned is its own Python list
+        (reflected already), as in Numba and Python."""
+        same = [(obj, native) for obj, native, arg_type in reflected if arg_type == ty]
+        if not same:
+            return self.box(value, ty)
+        bld = self.builder
+        found = ir.Constant(_pyobj, None)
+        for obj, native in same:
+            found = bld.select(bld.icmp_unsigned("==", value, native), obj, found)
+        result = bld.alloca(_pyobj)
+        with bld.if_else(bld.icmp_unsigned("!=", found, ir.Constant(_pyobj, None))) as (
+                argument, new):
+            with argument:
+                self.call("Py_IncRef", m.void, [found])
+                refcount.decref(self, value, ty)
+                bld.store(found, result)
+            with new:
+                bld.store(self.box(value, ty), result)
+        return bld.load(result)
 
     def box_tuple(self, value, ty):
         bld = self.builder

@@ -83,6 +83,7 @@ def build(cls, spec):
     options = {"nopython": True}
     namespace = {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__,
                  "__doc__": cls.__doc__, "class_type": class_type,
+                 "_numba_type_": instance_type,  # Numba's name, read by some user code
                  "__annotations__": dict(fields)}
     for name, func in members.methods.items():
         namespace[name] = _instance_method(njit(**options)(func))

@@ -73,6 +73,7 @@ def jitclass(cls_or_spec=None, spec=None):
 
 
 def build(cls, spec):
+    """The jitclass of `cls`: a new class (`cls` itself is left as it is)."""
     if config.DISABLE_JIT:  # as Numba: the class runs as plain Python
         return cls
     fields = fields_of(cls, spec)

@@ -4,8 +4,44 @@
 everything heavy (LLVM, the library) loads on the first compilation.
 """
 
-from ember import config, errors, types
+from ember import config, errors, experimental, types
 from ember.decorators import jit, njit
+from ember.experimental import jitclass
+
+# Numba's type names at top level (`numba.float64[:]` in jitclass specs).
+from ember.types import (  # noqa: F401
+    b1,
+    bool_,
+    boolean,
+    c8,
+    c16,
+    complex64,
+    complex128,
+    double,
+    f4,
+    f8,
+    float32,
+    float64,
+    i1,
+    i2,
+    i4,
+    i8,
+    int8,
+    int16,
+    int32,
+    int64,
+    intp,
+    single,
+    u1,
+    u2,
+    u4,
+    u8,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    void,
+)
 from ember.types.typeof import typeof
 
 __version__ = "0.1.0"
@@ -40,5 +76,5 @@ def get_thread_id():
     return _pool().get_thread_id()
 
 
-__all__ = ["config", "errors", "get_num_threads", "get_thread_id", "jit", "njit", "prange",
-           "set_num_threads", "typeof", "types"]
+__all__ = ["config", "errors", "experimental", "get_num_threads", "get_thread_id", "jit",
+           "jitclass", "njit", "prange", "set_num_threads", "typeof", "types"]

@@ -155,8 +155,18 @@ class Dispatcher:
         if not self.nopython:
             self._warn_fallback(str(exc))
             return self.py_func(*args)
-        raise TypingError(f"{self.__name__}() cannot take these arguments in compiled code: "
-                          f"{exc}") from None
+        raise TypingError(f"{self.__name__}() cannot take{self._which_argument(args)} in "
+                          f"compiled code: {exc}") from None
+
+    def _which_argument(self, args):
+        """' argument NAME (a TYPE)' for the first argument compiled code cannot take."""
+        names = list(inspect.signature(self.py_func).parameters)
+        for name, value in zip(names, args):
+            try:
+                typeof(value)
+            except UnsupportedValue:
+                return f" argument '{name}' (a {type(value).__name__})"
+        return " these arguments"
 
     def _compile_or_fallback(self, types):
         try:

@@ -41,7 +41,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 # benchmarks' business), so the prange slides wait on arrays, not on issue #5,
 # and slide 6 passes on the core alone.
 EXPECTED_FAILURES = {
-    7: "no issue filed yet: @jitclass",
     8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",
     10: "no issue filed yet: @vectorize",
 }

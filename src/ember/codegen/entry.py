@@ -21,8 +21,9 @@ _pyobj = m.i8p
 
 
 class EntryEmitter:
-    def __init__(self, module, typed, native, miss_sentinel, name):
+    def __init__(self, module, typed, native, miss_sentinel, name, defaults=()):
         self.module, self.typed, self.native = module, typed, native
+        self.defaults = _usable_defaults(typed.arg_types, defaults)
         self.miss_sentinel = miss_sentinel
         fnty = ir.FunctionType(_pyobj, [_pyobj, _pyobj.as_pointer(), m.i64])
         self.func = ir.Function(module.llvm, fnty, name)
@@ -40,11 +41,16 @@ class EntryEmitter:
     def emit(self):
         bld = self.builder
         _, args, nargs = self.func.args
-        self.check(bld.icmp_signed("==", nargs, ir.Constant(m.i64, len(self.typed.arg_types))))
+        count = len(self.typed.arg_types)
+        required = count - len(self.defaults)
+        self.check(bld.and_(bld.icmp_signed("<=", nargs, ir.Constant(m.i64, count)),
+                            bld.icmp_signed(">=", nargs, ir.Constant(m.i64, required))))
         values = []
         for i, ty in enumerate(self.typed.arg_types):
-            obj = bld.load(bld.gep(args, [ir.Constant(m.i64, i)]))
-            values.append(self.unbox(obj, ty))
+            if i < required:
+                values.append(self.unbox(bld.load(bld.gep(args, [ir.Constant(m.i64, i)])), ty))
+            else:
+                values.append(self.argument_or_default(args, nargs, i, ty))
         out = bld.alloca(m.value_type(self.typed.return_type))
         exc = bld.alloca(m.excinfo_type)
         bld.store(ir.Constant(m.excinfo_type, None), exc)
@@ -55,6 +61,18 @@ class EntryEmitter:
         bld.ret(self.box(bld.load(out), self.typed.return_type))
         self.emit_miss()
         return self.func
+
+    def argument_or_default(self, args, nargs, i, ty):
+        """Argument i, or its parameter's default when the call omits it."""
+        bld = self.builder
+        slot = bld.alloca(m.value_type(ty))
+        with bld.if_else(bld.icmp_signed(">", nargs, ir.Constant(m.i64, i))) as (given, omitted):
+            with given:
+                bld.store(self.unbox(bld.load(bld.gep(args, [ir.Constant(m.i64, i)])), ty), slot)
+            with omitted:
+                bld.store(_constant(self.defaults[i - (len(self.typed.arg_types)
+                                                       - len(self.defaults))], ty), slot)
+        return bld.load(slot)
 
     def emit_miss(self):
         bld = ir.IRBuilder(self.miss)
@@ -100,6 +118,8 @@ class EntryEmitter:
             return self.unbox_array(obj, ty)
         if isinstance(ty, t.Tuple):
             return self.unbox_tuple(obj, ty)
+        if isinstance(ty, t.InstanceType):
+            return self.unbox_instance(obj, ty)
         if isinstance(ty, t.NoneType):
             self.check(self.builder.icmp_unsigned("==", obj, self.module.pointer_constant(
                 id(None))))
@@ -163,6 +183,14 @@ class EntryEmitter:
             item = self.field(obj, capi.TUPLE_ITEMS + 8 * i, _pyobj)
             out = bld.insert_value(out, self.unbox(item, item_type), i)
         return out
+
+    def unbox_instance(self, obj, ty):
+        """A @jitclass box: exactly its class, holding a capsule of the meminfo
+        (borrowed for the call: the box keeps it alive)."""
+        self.check(self.type_is(obj, ty.members.box_class))
+        capsule = self.field(obj, capi.BOX_CAPSULE, _pyobj)
+        self.check(self.builder.icmp_unsigned("!=", capsule, ir.Constant(_pyobj, None)))
+        return self.field(capsule, capi.CAPSULE_POINTER, _pyobj)
 
     def unbox_array(self, obj, ty):
         bld = self.builder
@@ -243,6 +271,8 @@ class EntryEmitter:
             return self.box_tuple(value, ty)
         if isinstance(ty, t.Array):
             return self.box_array(value, ty)
+        if isinstance(ty, t.InstanceType):
+            return self.box_instance(value, ty)
         none = self.module.pointer_constant(id(None))
         self.call("Py_IncRef", m.void, [none])
         return none
@@ -271,6 +301,28 @@ class EntryEmitter:
             self.call("ember_PyArray_SetBaseObject", m.i32, [array, self.array_owner(value)])
         return array
 
+    def box_instance(self, value, ty):
+        """A new box of the instance's class; its capsule takes over the reference."""
+        bld = self.builder
+        box_class = ty.members.box_class
+        self.module.keepalive.append(box_class)
+        capsule = self.call("PyCapsule_New", _pyobj, [value, ir.Constant(_pyobj, None),
+                                                      bld.bitcast(self.capsule_destructor(),
+                                                                  _pyobj)])
+        box = self.call("PyType_GenericAlloc", _pyobj, [
+            self.module.pointer_constant(id(box_class)), ir.Constant(m.i64, 0)])
+        with bld.if_then(bld.icmp_unsigned("!=", box, ir.Constant(_pyobj, None))):
+            slot = bld.gep(box, [ir.Constant(m.i64, capi.BOX_CAPSULE)])
+            bld.store(capsule, bld.bitcast(slot, _pyobj.as_pointer()))
+        return box
+
+    def capsule_destructor(self):
+        destructor = self.module.llvm.globals.get("ember_nrt_capsule_destructor")
+        if destructor is None:
+            destructor = ir.Function(self.module.llvm, ir.FunctionType(
+                m.void, [_pyobj]), "ember_nrt_capsule_destructor")
+        return destructor
+
     def array_owner(self, value):
         """The base object keeping the memory alive: a capsule holding the
         runtime reference, or the ndarray the view was taken from."""
@@ -281,10 +333,7 @@ class EntryEmitter:
         with bld.if_else(bld.icmp_unsigned("!=", meminfo, ir.Constant(_pyobj, None))) as (
                 owned, borrowed):
             with owned:
-                destructor = self.module.llvm.globals.get("ember_nrt_capsule_destructor")
-                if destructor is None:
-                    destructor = ir.Function(self.module.llvm, ir.FunctionType(
-                        m.void, [_pyobj]), "ember_nrt_capsule_destructor")
+                destructor = self.capsule_destructor()
                 bld.store(self.call("PyCapsule_New", _pyobj, [
                     meminfo, ir.Constant(_pyobj, None), bld.bitcast(destructor, _pyobj)]), owner)
             with borrowed:
@@ -316,5 +365,33 @@ class EntryEmitter:
                 self.call("PyErr_SetNone", m.void, [cls])
 
 
-def emit_entry(module, typed, native, miss_sentinel, name):
-    return EntryEmitter(module, typed, native, miss_sentinel, name).emit()
+def emit_entry(module, typed, native, miss_sentinel, name, defaults=()):
+    """The entry of `typed`; `defaults` (the Python function's) fill omitted
+    trailing arguments of this specialisation's types without the slow path."""
+    return EntryEmitter(module, typed, native, miss_sentinel, name, defaults).emit()
+
+
+_DEFAULT_TYPES = {bool: t.boolean, int: t.int64, float: t.float64, complex: t.complex128,
+                  type(None): t.none}
+
+
+def _usable_defaults(arg_types, defaults):
+    """The longest run of trailing defaults that are numbers (or None) of
+    exactly the specialisation's argument types."""
+    usable = []
+    for value, ty in zip(reversed(defaults or ()), reversed(arg_types)):
+        if _DEFAULT_TYPES.get(type(value)) != ty:
+            break
+        usable.append(value)
+    return usable[::-1]
+
+
+def _constant(value, ty):
+    if isinstance(ty, t.Complex):
+        return ir.Constant(m.value_type(ty), [ir.Constant(m.f64, value.real),
+                                              ir.Constant(m.f64, value.imag)])
+    if isinstance(ty, t.Float):
+        return ir.Constant(m.f64, value)
+    if isinstance(ty, (t.Integer, t.Boolean)):
+        return ir.Constant(m.value_type(ty), int(value))
+    return ir.Constant(m.i8, None)

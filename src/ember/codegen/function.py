@@ -8,7 +8,7 @@ alloca; LLVM's mem2reg turns them into SSA registers.
 
 from llvmlite import ir
 
-from ember.codegen import arith, casts, indexing, lazy, loops, refcount
+from ember.codegen import arith, casts, indexing, instances, lazy, loops, refcount
 from ember.codegen import models as m
 from ember.errors import EmberError, InternalError
 from ember.ir import nodes as n
@@ -31,6 +31,7 @@ class FunctionEmitter:
         self.loop_stack = []
         self.slots = {}
         self.temp_slots = []  # every temporary's slot: released at exit too
+        self.fresh = {}  # id of a new reference's LLVM value -> its temporary's slot
         self.virtual_values = {}
         self.statement_temps = [[]]
 
@@ -102,7 +103,20 @@ class FunctionEmitter:
         self.temp_slots.append((slot, ty))
         self.statement_temps[-1].append((slot, ty))
         self.builder.store(value, slot)
+        self.fresh[id(value)] = slot
         return value
+
+    def steal_reference(self, value):
+        """Take over the new reference `value` holds in a temporary of this
+        statement (`x = f()`): no increment now and decrement at its end."""
+        slot = self.fresh.get(id(value))
+        temps = self.statement_temps[-1]
+        for i, (temp, ty) in enumerate(temps):
+            if temp is slot:
+                del temps[i]
+                self.builder.store(ir.Constant(m.value_type(ty), None), temp)
+                return True
+        return False
 
     def release_temps(self, temps):
         for slot, ty in temps:
@@ -251,7 +265,8 @@ class FunctionEmitter:
             value = casts.cast(self.builder, value, ty, slot_type)
             slot = self.slots[target.name]
             if refcount.is_refcounted(slot_type):
-                refcount.incref(self, value, slot_type)  # before the decref: `a = a`
+                if not self.steal_reference(value):
+                    refcount.incref(self, value, slot_type)  # before the decref: `a = a`
                 refcount.decref(self, self.builder.load(slot), slot_type)
             self.builder.store(value, slot)
         elif isinstance(target, n.TupleExpr):
@@ -277,6 +292,15 @@ class FunctionEmitter:
             ptr, elem = indexing.element_pointer(self, base, self.types[target.value], index,
                                                  self.types[target.index], target)
             indexing.store_element(self.builder, ptr, value, ty, elem)
+        elif isinstance(target, n.Attr):  # a @jitclass field or property
+            if isinstance(value, lazy.Lazy):
+                value = self.new_reference(lazy.materialize(self, value), value.ty)
+            base, base_type = self.expr(target.value), self.types[target.value]
+            setter = self.typed.calls.get(("set", target))
+            if setter is not None:
+                self.emit_impl(setter, [base, value], [base_type, ty])
+            else:
+                instances.store_field(self, base, base_type, target.attr, value, ty)
         else:
             raise InternalError("unknown assignment target", target.loc)
 
@@ -541,6 +565,11 @@ class FunctionEmitter:
 
     def expr_Attr(self, e):
         value = self.expr(e.value)
+        if isinstance(self.types[e.value], t.InstanceType):
+            getter = self.typed.calls.get(e)  # a property
+            if getter is not None:
+                return self.emit_impl(getter, [value], [self.types[e.value]])
+            return instances.load_field(self, value, self.types[e.value], e.attr)
         if isinstance(self.types[e], t.CompileTimeValue):  # a.dtype: no runtime form
             return self.constant(None, self.types[e])
         return indexing.attribute(self, value, self.types[e.value], e.attr)

@@ -5,6 +5,8 @@ This is the only module that knows struct layouts. Arrays are
 `meminfo` will point at the reference-counted owner of memory allocated by
 compiled code (NULL for arrays borrowed from Python), `parent` is the
 ndarray the view came from (NULL when there is none), strides are in bytes.
+A @jitclass instance is the `meminfo*` of a runtime block whose data is the
+struct of its fields in spec order (`instance_struct`).
 """
 
 from llvmlite import ir
@@ -49,6 +51,8 @@ def value_type(ty):
         return ir.LiteralStructType([value_type(x) for x in ty.types])
     if isinstance(ty, t.IteratorType):
         return ir.LiteralStructType([value_type(x) for x in ty.sources])
+    if isinstance(ty, t.InstanceType):
+        return i8p
     if isinstance(ty, t.RangeType):
         return ir.LiteralStructType([i64, i64, i64])
     # none, compile-time values and iterators carry no runtime data.
@@ -58,6 +62,11 @@ def value_type(ty):
 def array_type(ty):
     dims = ir.ArrayType(i64, ty.ndim)
     return ir.LiteralStructType([i8p, i8p, storage_type(ty.dtype).as_pointer(), dims, dims])
+
+
+def instance_struct(ty):
+    """The fields of a @jitclass instance, as laid out in its runtime block."""
+    return ir.LiteralStructType([value_type(f) for _, f in ty.fields])
 
 
 def itemsize(ty):

@@ -1,5 +1,5 @@
 """Reference counting of values that own runtime memory (arrays allocated by
-compiled code, and tuples holding them).
+compiled code, @jitclass instances, and tuples holding them).
 
 incref/decref are defined once per module (internal, so LLVM inlines them);
 a NULL meminfo (arrays borrowed from Python, constants) is a no-op.
@@ -14,7 +14,7 @@ _INCREF, _DECREF = "ember.incref", "ember.decref"
 
 
 def is_refcounted(ty):
-    if isinstance(ty, t.Array):
+    if isinstance(ty, (t.Array, t.InstanceType)):
         return True
     if isinstance(ty, (t.Tuple, t.IteratorType)):
         items = ty.types if isinstance(ty, t.Tuple) else ty.sources
@@ -34,6 +34,8 @@ def _apply(cg, value, ty, helper):
     bld = cg.builder
     if isinstance(ty, t.Array):
         bld.call(helper, [bld.extract_value(value, m.ARRAY_MEMINFO)])
+    elif isinstance(ty, t.InstanceType):
+        bld.call(helper, [value])
     elif isinstance(ty, (t.Tuple, t.IteratorType)):
         items = ty.types if isinstance(ty, t.Tuple) else ty.sources
         for i, item in enumerate(items):

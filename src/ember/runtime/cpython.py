@@ -12,7 +12,8 @@ C_API = (
     "PyBool_FromLong", "PyTuple_New", "PyTuple_SetItem", "PyErr_Format", "PyErr_SetNone",
     "PyErr_Occurred", "PyErr_Clear", "Py_IncRef", "Py_DecRef", "PyType_IsSubtype",
     "PyObject_Vectorcall", "PyErr_SetObject", "PyCapsule_New", "PyCapsule_GetPointer",
-    "PyErr_NoMemory", "PyGILState_Ensure", "PyGILState_Release",
+    "PyErr_NoMemory", "PyType_GenericAlloc", "PyGILState_Ensure", "PyGILState_Release",
+    "PyGILState_Check",
 )
 
 # CPython 3.10-3.13 (64-bit) object layouts, checked by tests/runtime.
@@ -20,6 +21,8 @@ OB_TYPE = 8
 SCALAR_VALUE = 16      # PyFloatObject.ob_fval, PyComplexObject.cval, NumPy scalars' obval
 TUPLE_SIZE = 16
 TUPLE_ITEMS = 24
+CAPSULE_POINTER = 16   # PyCapsule.pointer
+BOX_CAPSULE = 16       # the one slot of a @jitclass box (ember.jitclasses.boxing.Box)
 # NumPy 2 PyArrayObject and PyArray_Descr fields.
 ARRAY_DATA, ARRAY_NDIM, ARRAY_DIMS, ARRAY_STRIDES = 16, 24, 32, 40
 ARRAY_DESCR, ARRAY_FLAGS = 56, 64

@@ -3,9 +3,11 @@
 from ember.types.core import (  # noqa: F401
     Array,
     Boolean,
+    ClassType,
     CompileTimeValue,
     Complex,
     Float,
+    InstanceType,
     Integer,
     IteratorType,
     NoneType,

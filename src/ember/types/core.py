@@ -112,6 +112,38 @@ class Tuple(Type):
         return len(self.types)
 
 
+class InstanceType(Type):
+    """An instance of a @jitclass: a reference to a reference-counted struct of
+    its fields. `fields` is the ordered (name, type) spec; `members` (filled by
+    ember.jitclasses) names the methods, static methods and properties that
+    typing resolves calls through. Equal only to itself: one type per class."""
+
+    def __init__(self, class_name, fields):
+        self.class_name, self.fields = class_name, tuple(fields)
+        self.field_types = dict(self.fields)
+        self.members = None
+        self.name = f"instance.jitclass.{class_name}#{id(self):x}"
+
+    @property
+    def key(self):
+        return id(self)
+
+    def field_index(self, name):
+        return [f for f, _ in self.fields].index(name)
+
+
+class ClassType(Type):
+    """A @jitclass itself (`Particle.class_type`), Numba's name for it."""
+
+    def __init__(self, instance_type):
+        self.instance_type = instance_type
+        self.name = f"jitclass.{instance_type.class_name}#{id(instance_type):x}"
+
+    @property
+    def key(self):
+        return id(self.instance_type)
+
+
 class RangeType(Type):
     name = "range_state64"
 

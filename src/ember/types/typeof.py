@@ -52,6 +52,11 @@ _EXACT = {bool: t.boolean, int: t.int64, float: t.float64, complex: t.complex128
           type(None): t.none}
 
 
+def register_class(pytype, ty):
+    """Values of exactly `pytype` (a @jitclass's boxes) have type `ty`."""
+    _EXACT[pytype] = ty
+
+
 def typeof(value):
     """The ember type of a Python argument value (as the dispatcher sees it)."""
     exact = _EXACT.get(type(value))

@@ -14,7 +14,7 @@ import threading
 from ember.errors import EmberError, InternalError, TypingError
 from ember.ir import nodes as n
 from ember.types import core as t
-from ember.typing import ops
+from ember.typing import classes, ops
 from ember.typing.calls import resolve_call, resolve_dispatcher, type_global, with_literals
 from ember.typing.registry import lookup
 from ember.typing.unify import unify
@@ -78,6 +78,9 @@ class _Typer:
         self.func, self.arg_types, self.partial = func, arg_types, partial
         self.var_types = dict(zip(func.params, arg_types))
         self.params = set(func.params)
+
+    def type_function(self, func, arg_types):
+        return type_function(func, arg_types)
 
     def run(self):
         for _ in range(_MAX_PASSES):
@@ -279,6 +282,14 @@ class _Typer:
             if base is not None and index is not None:
                 ops.setitem_check(base, index, value_type, target)
                 self.typemap[target] = ops.getitem_type(base, index, target)
+        elif isinstance(target, n.Attr):
+            base = self.expr(target.value)
+            if not isinstance(base, t.InstanceType):
+                if base is None:
+                    return
+                raise TypingError(f"cannot set attribute '{target.attr}' of a value of type "
+                                  f"{base}", target.loc)
+            classes.set_attribute(self, base, target, value_type, stmt)
         else:
             raise TypingError("cannot assign to this target", target.loc)
 
@@ -413,6 +424,8 @@ class _Typer:
 
     def expr_Attr(self, e):
         value = self.expr(e.value)
+        if isinstance(value, t.InstanceType):
+            return classes.attribute_type(self, value, e)
         return None if value is None else ops.attribute_type(value, e.attr, e)
 
     def expr_Index(self, e):
@@ -448,7 +461,9 @@ class _Typer:
                 return None
             if isinstance(receiver, t.CompileTimeValue) and receiver.kind == "module":
                 raise TypingError(f"module attribute {func.attr} is not supported", e.loc)
-            if isinstance(receiver, t.CompileTimeValue):  # a.dtype.type(x): np.float32(x)
+            if isinstance(receiver, t.InstanceType):
+                callee, args = classes.method_callee(receiver, func, func.value, e.args)
+            elif isinstance(receiver, t.CompileTimeValue):  # a.dtype.type(x): np.float32(x)
                 callee, args = self.compile_time_callee(receiver, func), list(e.args)
             else:
                 callee = ("method", type(receiver), func.attr)
@@ -473,6 +488,8 @@ class _Typer:
         return impl.return_type
 
     def compile_time_callee(self, receiver, func):
+        if isinstance(getattr(receiver.value, "class_type", None), t.ClassType):
+            return classes.static_callee(receiver.value, func)  # Class.static_method(x)
         callee_type = ops.attribute_type(receiver, func.attr, func)
         if not isinstance(callee_type, t.CompileTimeValue) or not callable(callee_type.value):
             raise TypingError(f"a value of type {callee_type} is not callable", func.loc)

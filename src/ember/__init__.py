@@ -5,7 +5,7 @@ everything heavy (LLVM, the library) loads on the first compilation.
 """
 
 from ember import config, errors, types
-from ember.decorators import jit, njit
+from ember.decorators import guvectorize, jit, njit, vectorize
 from ember.types.typeof import typeof
 
 __version__ = "0.1.0"
@@ -41,4 +41,4 @@ def get_thread_id():
 
 
 __all__ = ["config", "errors", "get_num_threads", "get_thread_id", "jit", "njit", "prange",
-           "set_num_threads", "typeof", "types"]
+           "set_num_threads", "typeof", "types", "vectorize", "guvectorize"]

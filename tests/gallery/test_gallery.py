@@ -43,7 +43,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 EXPECTED_FAILURES = {
     7: "no issue filed yet: @jitclass",
     8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",
-    10: "no issue filed yet: @vectorize",
 }
 
 # Expected failures are attempted, so a slide that starts passing is noticed.

@@ -3,7 +3,7 @@
 import itertools
 
 from ember import config
-from ember.errors import TypingError
+from ember.errors import EmberError, InternalError, TypingError
 from ember.types import core as t
 from ember.vectorizer import loops
 
@@ -31,6 +31,32 @@ def kernel_options(options):
 
 def compile_elementwise(py_func, arg_types, return_type, options, parallel):
     """A @vectorize loop for scalar `arg_types` (return type inferred when None)."""
+    return _guarded(py_func, arg_types, _compile_elementwise, py_func, arg_types, return_type,
+                    options, parallel)
+
+
+def compile_gufunc(py_func, arg_types, layout, options, parallel):
+    """A @guvectorize loop for `arg_types` (checked against `layout`)."""
+    return _guarded(py_func, arg_types, _compile_gufunc, py_func, arg_types, layout, options,
+                    parallel)
+
+
+def _guarded(py_func, arg_types, compile_loop, *args):
+    """compile_loop(*args); its compile errors say which loop and reach the
+    user without ember's frames; a stray internal exception is wrapped."""
+    context = f"while compiling the ufunc loop of {py_func.__name__} for {_args_text(arg_types)}"
+    try:
+        return compile_loop(*args)
+    except EmberError as exc:
+        exc.hint = f"{exc.hint}; {context}" if exc.hint else context
+        exc.args = (exc._render(),)
+        error = exc
+    except Exception as exc:
+        error = InternalError(f"{type(exc).__name__}: {exc}", None, context)
+    raise error.with_traceback(None) from None
+
+
+def _compile_elementwise(py_func, arg_types, return_type, options, parallel):
     typed = _typed(py_func, arg_types, return_type)
     if not isinstance(typed.return_type, t.Number):
         raise TypingError(f"a @vectorize kernel must return a scalar number; {py_func.__name__}"
@@ -41,8 +67,7 @@ def compile_elementwise(py_func, arg_types, return_type, options, parallel):
                                                  typed.return_type, name))
 
 
-def compile_gufunc(py_func, arg_types, layout, options, parallel):
-    """A @guvectorize loop for `arg_types` (checked against `layout`)."""
+def _compile_gufunc(py_func, arg_types, layout, options, parallel):
     typed = _typed(py_func, arg_types, None)
     return _compile(typed, options, parallel, layout, lambda module, kernel, name:
                     loops.emit_gufunc_range(module, kernel, arg_types, layout, name))

@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 
+from ember.errors import EmberError
 from ember.types import core as t
 from ember.vectorizer import build, capi
 from ember.vectorizer.signatures import Layout, guvectorize_signature, vectorize_signature
@@ -32,11 +33,6 @@ def _nin(py_func):
     return code.co_argcount
 
 
-def _raise_clean(exc):
-    """Re-raise a compile error without ember's frames in the traceback."""
-    raise exc.with_traceback(None) from None
-
-
 def eager_ufunc(py_func, signatures, identity, target, options):
     """A real np.ufunc with one compiled loop per signature, in the order given."""
     parallel = target == "parallel"
@@ -47,11 +43,8 @@ def eager_ufunc(py_func, signatures, identity, target, options):
         if len(arg_types) != nin:
             raise TypeError(f"signature {signature!r} has {len(arg_types)} arguments but "
                             f"{py_func.__name__} takes {nin}")
-        try:
-            compiled.append(build.compile_elementwise(py_func, arg_types, return_type, options,
-                                                      parallel))
-        except Exception as exc:  # an EmberError with the kernel's location
-            _raise_clean(exc)
+        compiled.append(build.compile_elementwise(py_func, arg_types, return_type, options,
+                                                  parallel))
     ufunc = capi.make_ufunc(py_func.__name__, py_func.__doc__,
                             [(loop.address, loop.dtypes) for loop in compiled], nin, 1,
                             identity, keepalive=[loop.keepalive for loop in compiled])
@@ -70,11 +63,8 @@ def eager_gufunc(py_func, signatures, layout, identity, target, options):
     compiled = []
     for signature in signatures:
         arg_types = guvectorize_signature(signature, layout)
-        try:
-            compiled.append(build.compile_gufunc(py_func, arg_types, layout, options,
-                                                 target == "parallel"))
-        except Exception as exc:
-            _raise_clean(exc)
+        compiled.append(build.compile_gufunc(py_func, arg_types, layout, options,
+                                             target == "parallel"))
     return capi.make_ufunc(py_func.__name__, py_func.__doc__,
                            [(loop.address, loop.dtypes) for loop in compiled], layout.nin,
                            layout.nout, identity, layout.text,
@@ -91,7 +81,10 @@ def _input_dtype(value):
 
 
 def _is_missing_loop(exc):
-    return type(exc).__name__ == "_UFuncNoLoopError"
+    """NumPy's TypeError for inputs no loop takes (a plain TypeError from the
+    legacy type resolver of ufuncs built with PyUFunc_FromFuncAndData)."""
+    return (type(exc).__name__ == "_UFuncNoLoopError"
+            or "not supported for the input types" in str(exc))
 
 
 class DUFunc:
@@ -130,11 +123,8 @@ class DUFunc:
         with self._lock:
             if arg_types in self._loops:
                 return
-            try:
-                loop = build.compile_elementwise(self.py_func, arg_types, return_type,
-                                                 self._options, self._parallel)
-            except Exception as exc:
-                _raise_clean(exc)
+            loop = build.compile_elementwise(self.py_func, arg_types, return_type,
+                                             self._options, self._parallel)
             self._loops[arg_types] = loop
             loops = list(self._loops.values())
             self.ufunc = capi.make_ufunc(self.__name__, self.__doc__,
@@ -150,7 +140,10 @@ class DUFunc:
             except TypeError as exc:
                 if not _is_missing_loop(exc):
                     raise
-        self.add([_input_dtype(x) for x in inputs])
+        try:
+            self.add([_input_dtype(x) for x in inputs])
+        except EmberError as exc:
+            raise exc.with_traceback(None) from None
         return getattr(self.ufunc, method)(*args, **kwargs)
 
     # ---- the ufunc interface ----------------------------------------------------------

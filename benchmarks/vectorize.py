@@ -6,7 +6,7 @@ Kernels: slide 10's `fast_exp` (bare @vectorize, np.exp of 10M float64), an
 arithmetic ufunc (`a * b + c` with eager signatures) and both again with
 target="parallel", plus a gufunc (row norms, "(n)->()"). For each: the
 first call (compile included, measured on a fresh decoration of the same
-kernel) and the steady state (best of repeated calls on the same inputs).
+kernel, called on 4 elements) and the steady state (best of repeated calls on the same inputs).
 Engines take turns within each kernel so that a noisy stretch of the
 machine hits all of them. Results are checked against NumPy.
 """
@@ -73,9 +73,10 @@ def best(func, args, repeats):
 
 
 def first_call(engine, kind, target, args):
+    """Seconds to decorate and call on a few elements: the compile time."""
     start = time.perf_counter()
     ufunc = decorate(engine, kind, target)
-    ufunc(*args)
+    ufunc(*[a[:4] for a in args])
     return time.perf_counter() - start, ufunc
 
 

@@ -64,16 +64,18 @@ def vectorize(signatures_or_function=None, identity=None, target="cpu", **option
     return decorate
 
 
-def guvectorize(signatures, layout, identity=None, target="cpu", **options):
+def guvectorize(signatures, layout=None, identity=None, target="cpu", **options):
     """Numba's `guvectorize`: a kernel writing its outputs becomes a
-    generalized NumPy ufunc with core dimensions `layout` ("(n),()->(n)")."""
+    generalized NumPy ufunc with core dimensions `layout` ("(n),()->(n)").
+    Type signatures are required (dynamic gufuncs are not supported yet)."""
     from ember.vectorizer import ufuncs
 
     ufuncs.check_options(target, options)
     signatures = _signature_list(signatures)
-    if not signatures:
-        raise TypeError("guvectorize needs type signatures, e.g. "
-                        "guvectorize(['void(float64[:], float64[:])'], '(n)->()')")
+    if layout is None or not signatures:
+        raise TypeError("guvectorize needs type signatures and a layout, e.g. "
+                        "guvectorize(['void(float64[:], float64[:])'], '(n)->()'); "
+                        "ember does not compile gufuncs from a layout alone yet")
 
     def decorate(func):
         return ufuncs.eager_gufunc(func, signatures, layout, identity, target, options)

@@ -219,7 +219,10 @@ def _register_for_compiled_code(callee, py_func, options, signatures):
         if impl is not None:
             impl.callee_options = build.kernel_options(options)
         return impl
-    register(callee)(typer)
+    try:
+        callee._ember_typer = typer  # what typing.registry.lookup looks for first
+    except AttributeError:  # a NumPy whose ufuncs take no attributes
+        register(callee)(typer)
 
 
 def _safe_cast(source, target):

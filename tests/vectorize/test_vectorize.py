@@ -246,3 +246,9 @@ def test_ufunc_outlives_everything_else():
     gc.collect()
     np.testing.assert_array_equal(ufunc(np.arange(5.0)), np.arange(5.0) * 3)
     assert ufunc.__name__ == "<lambda>"
+
+
+def test_vectorize_over_a_jitted_function():
+    jitted = ember.njit(poly)
+    for ufunc in (ember.vectorize(jitted), ember.vectorize(["int64(int64, int64)"])(jitted)):
+        np.testing.assert_array_equal(ufunc(np.arange(5), 2), poly(np.arange(5), 2))

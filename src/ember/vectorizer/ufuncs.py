@@ -25,6 +25,14 @@ def check_options(target, options):
                         f"target, identity and {', '.join(sorted(_OPTIONS))}")
 
 
+def _python_function(func):
+    """The Python function of a kernel (a jitted dispatcher's own too)."""
+    func = getattr(func, "py_func", func)
+    if not hasattr(func, "__code__"):
+        raise TypeError(f"@vectorize and @guvectorize take a Python function, not {func!r}")
+    return func
+
+
 def _nin(py_func):
     code = py_func.__code__
     if code.co_flags & 0x0C:  # *args / **kwargs
@@ -35,6 +43,7 @@ def _nin(py_func):
 
 def eager_ufunc(py_func, signatures, identity, target, options):
     """A real np.ufunc with one compiled loop per signature, in the order given."""
+    py_func = _python_function(py_func)
     parallel = target == "parallel"
     nin = _nin(py_func)
     compiled = []
@@ -56,6 +65,7 @@ def eager_ufunc(py_func, signatures, identity, target, options):
 
 def eager_gufunc(py_func, signatures, layout, identity, target, options):
     """A real generalized np.ufunc (signature `layout`) with one loop per signature."""
+    py_func = _python_function(py_func)
     layout = Layout(layout)
     if _nin(py_func) != len(layout.args):
         raise TypeError(f"layout {layout.text!r} has {len(layout.args)} arguments but "
@@ -95,6 +105,7 @@ class DUFunc:
     _ember_vectorized = True
 
     def __init__(self, py_func, identity, target, options):
+        py_func = _python_function(py_func)
         self.py_func, self._identity = py_func, identity
         self._parallel, self._options = target == "parallel", options
         self.__name__ = py_func.__name__

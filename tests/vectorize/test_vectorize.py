@@ -252,3 +252,12 @@ def test_vectorize_over_a_jitted_function():
     jitted = ember.njit(poly)
     for ufunc in (ember.vectorize(jitted), ember.vectorize(["int64(int64, int64)"])(jitted)):
         np.testing.assert_array_equal(ufunc(np.arange(5), 2), poly(np.arange(5), 2))
+
+
+def test_inspect_llvm_shows_a_vectorised_contiguous_loop():
+    @ember.vectorize
+    def scale(x):
+        return x * 3.0 + 1.0
+    scale(np.arange(4.0))
+    (signature, text), = scale.inspect_llvm().items()
+    assert str(signature) == "float64(float64)" and "x double>" in text

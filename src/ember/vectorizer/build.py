@@ -86,6 +86,7 @@ def _typed(py_func, arg_types, return_type):
 
 def _compile(typed, options, parallel, layout, emit_range):
     from ember.codegen.module import ModuleEmitter
+    from ember.pipeline import _dump
     from ember.targets.cpu.jit import cpu_target, jit_lock
     from ember.types.typeof import to_dtype
     from ember.vectorizer.signatures import element_type
@@ -98,13 +99,17 @@ def _compile(typed, options, parallel, layout, emit_range):
         name = f"ember_ufunc.{typed.func.name}.{next(_names)}"
         range_fn = emit_range(module, kernel, f"{name}.range")
         loops.emit_ufunc_loop(module, range_fn, name, parallel, layout)
-        optimised = target.optimize(str(module.llvm))
+        text = str(module.llvm)
+        _dump("llvm", lambda: text)  # EMBER_DUMP=llvm,opt as for jitted functions
+        optimised = target.optimize(text)
+        optimised_text = str(optimised)
+        _dump("opt", lambda: optimised_text)
         address = target.add(optimised, [name])[name]
     types = [element_type(a) for a in typed.arg_types]
     if layout is None:
         types.append(typed.return_type)
     return Loop(address, [to_dtype(ty) for ty in types], typed.signature, module.keepalive,
-                str(optimised))
+                optimised_text)
 
 
 def _add_gil_symbols():

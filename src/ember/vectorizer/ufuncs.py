@@ -190,6 +190,10 @@ class DUFunc:
             return capi.make_ufunc(self.__name__, self.__doc__, [], self.nin, 1, self._identity)
         return self.ufunc
 
+    def inspect_llvm(self):
+        """{signature: optimised LLVM IR} of every loop compiled so far."""
+        return {loop.signature: loop.llvm_text for loop in self._loops.values()}
+
     def __repr__(self):
         return f"<ember.DUFunc '{self.__name__}'>"
 

@@ -67,15 +67,21 @@ def vectorize(signatures_or_function=None, identity=None, target="cpu", **option
 def guvectorize(signatures, layout=None, identity=None, target="cpu", **options):
     """Numba's `guvectorize`: a kernel writing its outputs becomes a
     generalized NumPy ufunc with core dimensions `layout` ("(n),()->(n)").
-    Type signatures are required (dynamic gufuncs are not supported yet)."""
+
+    With type signatures: a real np.ufunc, compiled now. From a layout alone
+    (`@guvectorize("(n)->()")`): a dynamic gufunc compiling a loop per new
+    argument types, called with its output arrays as in Numba.
+    """
     from ember.vectorizer import ufuncs
 
     ufuncs.check_options(target, options)
+    if layout is None and isinstance(signatures, str) and "->" in signatures:
+        return lambda func: ufuncs.GUFunc(func, signatures, identity, target, options)
     signatures = _signature_list(signatures)
     if layout is None or not signatures:
         raise TypeError("guvectorize needs type signatures and a layout, e.g. "
-                        "guvectorize(['void(float64[:], float64[:])'], '(n)->()'); "
-                        "ember does not compile gufuncs from a layout alone yet")
+                        "guvectorize(['void(float64[:], float64[:])'], '(n)->()'), "
+                        "or a layout alone for a dynamic gufunc: guvectorize('(n)->()')")
 
     def decorate(func):
         return ufuncs.eager_gufunc(func, signatures, layout, identity, target, options)

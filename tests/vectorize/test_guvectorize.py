@@ -103,3 +103,24 @@ def test_kernel_exception_reaches_the_caller():
     np.testing.assert_array_equal(gufunc(np.arange(4.0)), np.arange(4.0))
     with pytest.raises(ValueError, match="negative input"):
         gufunc(np.array([[1.0, 2.0], [3.0, -1.0]]))
+
+
+def test_dynamic_gufunc_compiles_per_argument_types():
+    gufunc = ember.guvectorize("(n),()->(n)")(moving_sum)
+    a = RNG.standard_normal((4, 6))
+    out = np.empty_like(a)
+    gufunc(a, 2.0, out)
+    np.testing.assert_allclose(out, np.cumsum(a * 2.0, axis=1), rtol=1e-14)
+    ints, int_out = RNG.integers(-9, 9, size=(3, 5)), np.empty((3, 5), np.int64)
+    gufunc(ints, 3, int_out)
+    np.testing.assert_array_equal(int_out, np.cumsum(ints * 3, axis=1))
+    assert gufunc.types == ["dd->d", "ll->l"] and gufunc.signature == "(n),()->(n)"
+    norms = np.empty(4)
+    ember.guvectorize("(n)->()", target="parallel")(row_norm)(a, out=norms)
+    np.testing.assert_allclose(norms, np.linalg.norm(a, axis=1), rtol=1e-14)
+
+
+def test_dynamic_gufunc_needs_its_outputs():
+    gufunc = ember.guvectorize("(n)->()")(row_norm)
+    with pytest.raises(TypeError, match="call it with its 1 inputs and its 1 output arrays"):
+        gufunc(np.ones(3))

@@ -198,6 +198,84 @@ class DUFunc:
         return f"<ember.DUFunc '{self.__name__}'>"
 
 
+class GUFunc:
+    """A dynamic generalized ufunc (Numba's, from a layout alone): compiles a
+    loop for each new combination of argument types on call. As in Numba,
+    the call passes the outputs too: their dtypes are part of the loop, and
+    a loop is compiled for the exact dtypes given (no casting to another)."""
+
+    _ember_vectorized = True
+
+    def __init__(self, py_func, layout, identity, target, options):
+        py_func = _python_function(py_func)
+        self.py_func, self.layout = py_func, Layout(layout)
+        if _nin(py_func) != len(self.layout.args):
+            raise TypeError(f"layout {self.layout.text!r} has {len(self.layout.args)} arguments "
+                            f"but {py_func.__name__} takes {_nin(py_func)}")
+        self._identity, self._options = identity, options
+        self._parallel = target == "parallel"
+        self.__name__, self.__doc__ = py_func.__name__, py_func.__doc__
+        self.__wrapped__ = py_func
+        capi.identity_code(identity)
+        self._loops = {}
+        self._lock = threading.Lock()
+        self.ufunc = None
+
+    nin = property(lambda self: self.layout.nin)
+    nout = property(lambda self: self.layout.nout)
+    signature = property(lambda self: self.layout.text)
+    ntypes = property(lambda self: len(self._loops))
+    types = property(lambda self: self.ufunc.types if self.ufunc is not None else [])
+
+    def add(self, arg_types):
+        """Compile the loop for these argument types (ember types, outputs included)."""
+        arg_types = tuple(arg_types)
+        with self._lock:
+            if arg_types in self._loops:
+                return
+            self._loops[arg_types] = build.compile_gufunc(self.py_func, arg_types, self.layout,
+                                                          self._options, self._parallel)
+            loops = list(self._loops.values())
+            self.ufunc = capi.make_ufunc(
+                self.__name__, self.__doc__, [(lp.address, lp.dtypes) for lp in loops],
+                self.nin, self.nout, self._identity, self.layout.text,
+                keepalive=[lp.keepalive for lp in loops])
+
+    def __call__(self, *args, **kwargs):
+        outputs = kwargs.get("out")
+        outputs = (outputs,) if isinstance(outputs, np.ndarray) else tuple(outputs or ())
+        operands = args + outputs
+        if len(operands) != len(self.layout.args):
+            raise TypeError(f"{self.__name__} is a dynamic gufunc: call it with its "
+                            f"{self.nin} inputs and its {self.nout} output arrays "
+                            f"(layout {self.layout.text!r})")
+        arg_types = tuple(self._arg_types(operands))
+        if arg_types not in self._loops:  # exact types: outputs cast to nothing else
+            try:
+                self.add(arg_types)
+            except EmberError as exc:
+                raise exc.with_traceback(None) from None
+        if "signature" not in kwargs and "dtype" not in kwargs:
+            # NumPy would take the first loop the inputs cast to: name this one.
+            kwargs["signature"] = tuple(self._loops[arg_types].dtypes)
+        return self.ufunc(*args, **kwargs)
+
+    def _arg_types(self, operands):
+        """Scalars for inputs with no core dimension; arrays of the core ndim
+        (1 for an output with none) for the rest."""
+        arg_types = []
+        for i, (value, dims) in enumerate(zip(operands, self.layout.args)):
+            dtype = _ember_type(_input_dtype(value))
+            if not dims and i < self.nin:
+                arg_types.append(dtype)
+            else:
+                arg_types.append(t.Array(dtype, max(len(dims), 1), "A"))
+        return arg_types
+
+    def __repr__(self):
+        return f"<ember.GUFunc '{self.__name__}' {self.layout.text}>"
+
+
 def _ember_type(value):
     from ember.types.typeof import from_dtype
 

@@ -8,7 +8,7 @@ import sys
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # Pipeline order: a package may import only packages at or before its position.
 ORDER = ["errors", "config", "types", "ir", "frontend", "typing", "passes", "codegen",
-         "lib", "runtime", "targets", "jitclasses"]
+         "lib", "runtime", "targets", "jitclasses", "vectorizer"]
 # lib/ is library code the typing registry loads by name; runtime/ holds the
 # C API layouts codegen's entry wrapper reads.
 ALLOWED = {("typing", "lib"), ("codegen", "runtime")}

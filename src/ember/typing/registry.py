@@ -56,6 +56,9 @@ def register(*keys):
 
 def lookup(key):
     _load_domains()
+    own = getattr(key, "_ember_typer", None)  # a user's ufunc (ember.vectorizer) carries its own
+    if own is not None:
+        return own
     try:
         return _TABLE.get(key)
     except TypeError:  # an unhashable callee

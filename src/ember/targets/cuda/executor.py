@@ -1,0 +1,269 @@
+"""The CPU executor: CUDA kernels compiled by ember's CPU pipeline and run
+block by block on ember's thread pool, for machines without a GPU.
+
+A launch is one compiled function (`_cu_launch`): a `prange` over the blocks
+of the grid, so blocks spread across the native thread pool; each block runs
+its threads in a loop nest (z, y, x; x innermost, so a 1-D kernel's thread
+loop is a plain counted loop that LLVM vectorises). The kernel body is the
+per-thread function, called (and inlined) with the execution context
+(`transform.CONTEXT`) as arguments.
+
+Barriers: the body is split at each `cuda.syncthreads()` into phases
+(`phases.plan`), and the block runs phase k for all its threads before
+phase k+1. Variables live across a barrier are kept per thread, in arrays
+indexed by the thread's linear id. A barrier inside a `for ... in range()`,
+`while` or `if` splits that statement's body the same way; its loop bounds
+or condition are evaluated for every thread of the block and must agree
+(CUDA requires it: a barrier in divergent code is undefined behaviour there;
+here it is a RuntimeError naming the line). Shared arrays are allocated once
+per block, local arrays once per thread.
+"""
+
+import ast
+import threading
+
+import numpy as np
+
+from ember.errors import UnsupportedError
+from ember.targets.cuda import phases
+from ember.targets.cuda.transform import (BLOCK, BLOCK_DIM, CONTEXT, GRID_DIM, THREAD,
+                                          KernelSource, call, function_def, name, rewrite)
+from ember.types import core as t
+from ember.types.typeof import from_dtype, to_dtype
+
+_LOOPS = [f"for {THREAD[2]} in range({BLOCK_DIM[2]}):",
+          f"    for {THREAD[1]} in range({BLOCK_DIM[1]}):",
+          f"        for {THREAD[0]} in range({BLOCK_DIM[0]}):"]
+_OUTER = ", ".join(BLOCK + BLOCK_DIM + GRID_DIM)
+
+
+class CpuTarget:
+    """What CUDA names become in code for the CPU executor (see transform.Rewriter)."""
+
+    def barrier(self, kernel, node):
+        raise kernel.unsupported(
+            node, "cuda.syncthreads() is supported as a statement of the kernel body, or "
+            "inside `for ... in range(...)`, `while` and `if` statements (with the same "
+            "bounds or condition in every thread of a block); not here")
+
+    def device_call(self, kernel, device, node):
+        return kernel.inject(device.cpu_function(), "device_")
+
+    def local_array(self, kernel, shape, dtype, node):
+        return call("_cu_empty", [ast.Constant(shape), name(kernel.inject(dtype, "dtype_"))])
+
+    def atomic(self, kernel, operation, node):
+        from ember.targets.cuda import atomics
+
+        return kernel.inject(atomics.FUNCTIONS[operation], f"atomic_{operation}_")
+
+
+CPU = CpuTarget()
+
+
+def device_function(py_func):
+    """A device function for the CPU: its body with the context as extra parameters."""
+    kernel = KernelSource(py_func)
+    body = rewrite(kernel, kernel.tree.body, CPU, is_kernel=False)
+    fn = function_def(f"_cu_device_{py_func.__name__}", kernel.params + list(CONTEXT), body,
+                      kernel.tree)
+    return kernel.make_function(fn)
+
+
+class CompiledKernel:
+    """One kernel compiled for one list of argument types: call `launch`."""
+
+    def __init__(self, py_func, arg_types, options):
+        kernel = KernelSource(py_func)
+        self.kernel = kernel
+        plan = phases.plan(kernel)
+        live_types = self._live_types(kernel, plan, arg_types, options) if plan.live else {}
+        builder = _BlockBuilder(kernel, plan, live_types)
+        launch = builder.launch_function()
+        from ember.dispatcher import Dispatcher
+
+        launch_options = dict(options, parallel=True, nopython=True)
+        self.dispatcher = Dispatcher(launch, launch_options)
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _live_types(kernel, plan, arg_types, options):
+        """Types of the variables live across barriers: the whole body, barriers
+        removed, typed by ember for these arguments."""
+        from ember.frontend.lower import lower_function_cached
+        from ember.typing.infer import type_function
+
+        body = rewrite(kernel, phases.without_barriers(kernel, kernel.tree.body), CPU)
+        shared = list(plan.shared.values())
+        params = kernel.params + [s.var for s in shared] + list(CONTEXT)
+        fn = kernel.make_function(function_def("_cu_whole", params, body, kernel.tree))
+        types = list(arg_types) + [s.ember_type(from_dtype) for s in shared]
+        typed = type_function(lower_function_cached(fn), types + [t.int64] * len(CONTEXT))
+        return {var: typed.var_types.get(var) for var in plan.live}
+
+    def launch(self, args, griddim, blockdim):
+        self.dispatcher(*args, *griddim, *blockdim)
+
+
+class _BlockBuilder:
+    """Generates the per-phase functions, the block function and the launcher."""
+
+    def __init__(self, kernel, plan, live_types):
+        self.kernel, self.plan = kernel, plan
+        self.live_scalars, self.live_arrays = {}, {}
+        for var in sorted(plan.live):
+            self._classify(var, live_types.get(var))
+        self.count = 0
+        self.lines = []
+
+    def _classify(self, var, ty):
+        declared = self.plan.local_arrays.get(var)
+        if declared is not None:
+            self.live_arrays[var] = declared
+        elif isinstance(ty, t.Number):
+            self.live_scalars[var] = to_dtype(ty)
+        elif ty is not None:
+            loc = self.plan.first_use.get(var)
+            raise UnsupportedError(
+                f"the variable '{var}' ({ty}) is used on both sides of a cuda.syncthreads(); "
+                "only numbers and cuda.local arrays can be", loc,
+                hint="recompute it after the barrier")
+
+    def storage(self, var):
+        return f"_cu_live_{var}"
+
+    # ---- the block function -----------------------------------------------------
+
+    def block_function(self):
+        params = self.kernel.params
+        lines = [f"def _cu_block({', '.join(params + [_OUTER])}):",
+                 f"    _cu_nt = {BLOCK_DIM[0]} * {BLOCK_DIM[1]} * {BLOCK_DIM[2]}"]
+        for shared in self.plan.shared.values():
+            dtype = self.kernel.inject(shared.dtype, "dtype_")
+            lines.append(f"    {shared.var} = _cu_zeros({shared.shape!r}, {dtype})")
+        for var, dtype in self.live_scalars.items():
+            lines.append(f"    {self.storage(var)} = _cu_zeros(_cu_nt, "
+                         f"{self.kernel.inject(dtype, 'dtype_')})")
+        for var, (shape, dtype) in self.live_arrays.items():
+            lines.append(f"    {self.storage(var)} = _cu_zeros((_cu_nt,) + {shape!r}, "
+                         f"{self.kernel.inject(dtype, 'dtype_')})")
+        body = self.nodes(self.plan.nodes, 1)
+        lines.extend(body or ["    pass"])
+        return self._function("\n".join(lines))
+
+    def nodes(self, nodes, depth):
+        out = []
+        pad = "    " * depth
+        for node in nodes:
+            if isinstance(node, phases.Segment):
+                call_text = self.phase(node)
+                out.extend(pad + line for line in _LOOPS)
+                out.append(pad + "            " + call_text)
+            elif isinstance(node, phases.Loop) and node.kind == "for":
+                self.count += 1
+                bounds = f"_cu_bounds{self.count}"
+                out.append(f"{pad}{bounds} = {self.uniform(node.header, node.stmt)}")
+                out.append(f"{pad}for {node.var} in range({bounds}[0], {bounds}[1], "
+                           f"{bounds}[2]):")
+                out.extend(self.nodes(node.body, depth + 1) or [pad + "    pass"])
+            elif isinstance(node, phases.Loop):
+                out.append(f"{pad}while {self.uniform(node.header, node.stmt)}:")
+                out.extend(self.nodes(node.body, depth + 1) or [pad + "    pass"])
+            else:
+                out.append(f"{pad}if {self.uniform(node.header, node.stmt)}:")
+                out.extend(self.nodes(node.body, depth + 1) or [pad + "    pass"])
+                if node.orelse:
+                    out.append(f"{pad}else:")
+                    out.extend(self.nodes(node.orelse, depth + 1) or [pad + "    pass"])
+        return out
+
+    def _arguments(self, names_used):
+        """Block-level names a phase function takes, in order."""
+        shared = [v for v in self.plan.shared if v in names_used]
+        uniform = [v for v in sorted(self.plan.uniform) if v in names_used]
+        live = [self.storage(v) for v in sorted(self.plan.live) if v in names_used]
+        return self.kernel.params + shared + uniform + live
+
+    def _thread_function(self, prefix, stmts, names_used, stored, result=None):
+        """A function of one thread: loads live variables, runs `stmts`, stores
+        the live variables it assigned; returns `result` (an expression) if given."""
+        self.count += 1
+        fn_name = f"_cu_{prefix}{self.count}"
+        live = [v for v in sorted(self.plan.live) if v in names_used]
+        body = []
+        if live:
+            body.append(_parse(f"_cu_t = {THREAD[0]} + {BLOCK_DIM[0]} * ({THREAD[1]} + "
+                               f"{BLOCK_DIM[1]} * {THREAD[2]})"))
+        body += [_parse(f"{v} = {self.storage(v)}[_cu_t]") for v in live]
+        body += rewrite(self.kernel, phases.live_declarations_removed(
+            self.kernel, stmts, self.live_arrays), CPU)
+        body += [_parse(f"{self.storage(v)}[_cu_t] = {v}") for v in live
+                 if v in stored and v in self.live_scalars]
+        if result is not None:
+            body.append(ast.Return(value=rewrite(self.kernel, [ast.Expr(result)], CPU)[0].value))
+        args = self._arguments(names_used)
+        fn = function_def(fn_name, args + list(CONTEXT), body, self.kernel.tree)
+        self.kernel.make_function(fn)
+        return fn_name, args
+
+    def phase(self, segment):
+        fn_name, args = self._thread_function("phase", segment.stmts, segment.names,
+                                              segment.stored)
+        return f"{fn_name}({', '.join(args + list(CONTEXT))})"
+
+    def uniform(self, header, stmt):
+        """A block-level value (loop bounds, a condition) that every thread must agree on."""
+        value_name, args = self._thread_function("value", [], header.names, set(), header.expr)
+        where = self.kernel.where(stmt)
+        message = (f"{where}: a cuda.syncthreads() inside a loop or branch whose bounds or "
+                   f"condition differ between the threads of a block")
+        outer = ", ".join(args + [_OUTER])
+        first = ", ".join(args + ["0", "0", "0", _OUTER])
+        each = ", ".join(args + list(CONTEXT))
+        lines = [f"def _cu_uniform{self.count}({outer}):",
+                 f"    _cu_first = {value_name}({first})",
+                 *("    " + line for line in _LOOPS),
+                 f"                if {value_name}({each}) != _cu_first:",
+                 f"                    raise RuntimeError({message!r})",
+                 "    return _cu_first"]
+        self._function("\n".join(lines))
+        return f"_cu_uniform{self.count}({outer})"
+
+    # ---- the launcher -----------------------------------------------------------
+
+    def launch_function(self):
+        self.block_function()
+        params = self.kernel.params
+        block_args = ", ".join(params + [
+            "_cu_b % _cu_gx", "(_cu_b // _cu_gx) % _cu_gy", "_cu_b // (_cu_gx * _cu_gy)",
+            ", ".join(BLOCK_DIM + GRID_DIM)])
+        text = "\n".join([
+            f"def _cu_launch({', '.join(params + list(GRID_DIM + BLOCK_DIM))}):",
+            "    for _cu_b in _cu_prange(_cu_gx * _cu_gy * _cu_gz):",
+            f"        _cu_block({block_args})"])
+        import ember
+
+        self.kernel.namespace["_cu_prange"] = ember.prange
+        return self._function(text)
+
+    def _function(self, text):
+        fn = ast.parse(text).body[0]
+        for node in ast.walk(fn):  # generated code: report the kernel's def line
+            if "lineno" in node._attributes:
+                node.lineno = node.end_lineno = self.kernel.tree.lineno
+                node.col_offset = node.end_col_offset = self.kernel.tree.col_offset
+        return self.kernel.make_function(fn)
+
+
+def _parse(text):
+    return ast.parse(text).body[0]
+
+
+def as_host(value):
+    """A kernel argument as the CPU executor passes it (device arrays are host arrays)."""
+    host = getattr(value, "_ember_host_array", None)
+    if host is not None:
+        return host
+    if isinstance(value, np.ndarray) or not isinstance(value, (list, tuple)):
+        return value
+    return value

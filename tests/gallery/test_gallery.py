@@ -42,7 +42,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 # and slide 6 passes on the core alone.
 EXPECTED_FAILURES = {
     7: "no issue filed yet: @jitclass",
-    8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",
     10: "no issue filed yet: @vectorize",
 }
 

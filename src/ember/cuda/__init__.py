@@ -6,16 +6,48 @@ thread pool. `kernel.inspect_ptx()` shows the PTX the kernel lowers to. The
 implementation lives in ember.targets.cuda; this module only re-exports it.
 """
 
-from ember.targets.cuda.device import (close, current_context, detect, get_current_device,
-                                       gpus, is_available, list_devices, select_device)
-from ember.targets.cuda.devicearray import (DeviceNDArray, Event, Stream, default_stream,
-                                            device_array, device_array_like, event,
-                                            event_elapsed_time, is_cuda_array,
-                                            legacy_default_stream, mapped_array,
-                                            per_thread_default_stream, pinned_array,
-                                            pinned_array_like, stream, synchronize, to_device)
-from ember.targets.cuda.intrinsics import (atomic, blockDim, blockIdx, const, grid, gridDim,
-                                           gridsize, local, shared, syncthreads, threadIdx)
+from ember.targets.cuda.device import (
+    close,
+    current_context,
+    detect,
+    get_current_device,
+    gpus,
+    is_available,
+    list_devices,
+    select_device,
+)
+from ember.targets.cuda.devicearray import (
+    DeviceNDArray,
+    Event,
+    Stream,
+    default_stream,
+    device_array,
+    device_array_like,
+    event,
+    event_elapsed_time,
+    is_cuda_array,
+    legacy_default_stream,
+    mapped_array,
+    per_thread_default_stream,
+    pinned_array,
+    pinned_array_like,
+    stream,
+    synchronize,
+    to_device,
+)
+from ember.targets.cuda.intrinsics import (
+    atomic,
+    blockDim,
+    blockIdx,
+    const,
+    grid,
+    gridDim,
+    gridsize,
+    local,
+    shared,
+    syncthreads,
+    threadIdx,
+)
 from ember.targets.cuda.kernel import jit
 
 warpsize = 32

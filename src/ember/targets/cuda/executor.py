@@ -24,10 +24,22 @@ import threading
 
 import numpy as np
 
+from ember import config
 from ember.errors import UnsupportedError
 from ember.targets.cuda import phases
-from ember.targets.cuda.transform import (BLOCK, BLOCK_DIM, CONTEXT, GRID_DIM, THREAD,
-                                          KernelSource, call, function_def, name, rewrite)
+from ember.targets.cuda.transform import (
+    BLOCK,
+    BLOCK_DIM,
+    CONTEXT,
+    GRID_DIM,
+    THREAD,
+    KernelSource,
+    call,
+    function_def,
+    name,
+    rewrite,
+)
+from ember.targets.cuda.versioning import block_bounds
 from ember.types import core as t
 from ember.types.typeof import from_dtype, to_dtype
 
@@ -78,7 +90,9 @@ class CompiledKernel:
         self.kernel = kernel
         plan = phases.plan(kernel)
         live_types = self._live_types(kernel, plan, arg_types, options) if plan.live else {}
-        builder = _BlockBuilder(kernel, plan, live_types)
+        builder = _BlockBuilder(kernel, plan, live_types, options)
+        if not plan.has_barrier and options.get("boundscheck", config.BOUNDSCHECK):
+            builder.fast_conditions = block_bounds(kernel, arg_types)
         launch = builder.launch_function()
         from ember.dispatcher import Dispatcher
 
@@ -108,13 +122,14 @@ class CompiledKernel:
 class _BlockBuilder:
     """Generates the per-phase functions, the block function and the launcher."""
 
-    def __init__(self, kernel, plan, live_types):
+    def __init__(self, kernel, plan, live_types, options):
         self.kernel, self.plan = kernel, plan
         self.live_scalars, self.live_arrays = {}, {}
         for var in sorted(plan.live):
             self._classify(var, live_types.get(var))
         self.count = 0
-        self.lines = []
+        self.fast_conditions = None  # see versioning.py
+        self.options = options
 
     def _classify(self, var, ty):
         declared = self.plan.local_arrays.get(var)
@@ -155,10 +170,13 @@ class _BlockBuilder:
         out = []
         pad = "    " * depth
         for node in nodes:
-            if isinstance(node, phases.Segment):
-                call_text = self.phase(node)
-                out.extend(pad + line for line in _LOOPS)
-                out.append(pad + "            " + call_text)
+            if isinstance(node, phases.Segment) and self.fast_conditions:
+                out.append(f"{pad}if {' and '.join(self.fast_conditions)}:")
+                out.extend(self.thread_loops(self.phase(node, checked=False), depth + 1))
+                out.append(f"{pad}else:")
+                out.extend(self.thread_loops(self.phase(node), depth + 1))
+            elif isinstance(node, phases.Segment):
+                out.extend(self.thread_loops(self.phase(node), depth))
             elif isinstance(node, phases.Loop) and node.kind == "for":
                 self.count += 1
                 bounds = f"_cu_bounds{self.count}"
@@ -206,9 +224,16 @@ class _BlockBuilder:
         self.kernel.make_function(fn)
         return fn_name, args
 
-    def phase(self, segment):
+    @staticmethod
+    def thread_loops(call_text, depth):
+        pad = "    " * depth
+        return [pad + line for line in _LOOPS] + [pad + "            " + call_text]
+
+    def phase(self, segment, checked=True):
         fn_name, args = self._thread_function("phase", segment.stmts, segment.names,
                                               segment.stored)
+        if not checked:  # proven in range for this block: compiled without checks
+            _compile_unchecked(self.kernel.namespace[fn_name], self.options)
         return f"{fn_name}({', '.join(args + list(CONTEXT))})"
 
     def uniform(self, header, stmt):
@@ -253,6 +278,38 @@ class _BlockBuilder:
                 node.lineno = node.end_lineno = self.kernel.tree.lineno
                 node.col_offset = node.end_col_offset = self.kernel.tree.col_offset
         return self.kernel.make_function(fn)
+
+
+def _compile_unchecked(py_func, options):
+    """Have calls of py_func compiled without bounds checks (it runs only where
+    versioning.py proved every access in range), with the kernel's other options."""
+    from ember.typing.registry import Impl, register
+
+    callee_options = {"error_model": "python", "parallel": False, "boundscheck": False,
+                      "fastmath": bool(options.get("fastmath"))}
+
+    @register(py_func)
+    def typer(args, kws):
+        _mark_indexes_safe(py_func, args)
+        impl = Impl(t.none, args, py_impl=py_func)
+        impl.callee_options = callee_options
+        return impl
+
+
+def _mark_indexes_safe(py_func, arg_types):
+    """Every array subscript of py_func is in range (versioning.py proved it for
+    the blocks that call it): no negative-index wrap either, so that the accesses
+    stay plain consecutive loads and stores for the vectoriser."""
+    from ember.frontend.lower import lower_function_cached
+    from ember.ir import nodes as n
+    from ember.typing.infer import type_function
+
+    typed = type_function(lower_function_cached(py_func), tuple(arg_types))
+    for stmt in n.walk(typed.func.body):
+        for node in n.statement_expressions(stmt):
+            value_type = typed.typemap.get(getattr(node, "value", None))
+            if isinstance(node, n.Index) and isinstance(value_type, t.Array):
+                typed.safe_indexes.update((node, axis) for axis in range(value_type.ndim))
 
 
 def _parse(text):

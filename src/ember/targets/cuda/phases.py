@@ -164,8 +164,8 @@ class _Splitter:
             in_loop = True  # conservatively: its variables are kept per thread
             return Branch(stmt, header, self.split(stmt.body, in_loop),
                           self.split(stmt.orelse, in_loop))
-        raise unsupported(stmt, f"cuda.syncthreads() inside a{'n' if type(stmt).__name__[0] in 'AEIOU' else ''} "
-                          f"{type(stmt).__name__} statement is not supported; barriers may be "
+        raise unsupported(stmt, f"cuda.syncthreads() inside this {type(stmt).__name__} "
+                          f"statement is not supported; barriers may be "
                           f"statements of the kernel body or of `for ... in range()`, `while` "
                           f"and `if` statements")
 

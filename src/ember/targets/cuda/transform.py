@@ -129,9 +129,10 @@ class KernelSource:
     def constant(self, node, what):
         """The value of a compile-time constant expression (a shape, a dtype)."""
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        if used & self.locals:
+        variables = ", ".join(sorted(used & self.locals))
+        if variables:
             raise self.unsupported(node, f"the {what} must be a compile-time constant "
-                                   f"(uses the variable(s) {', '.join(sorted(used & self.locals))})")
+                                   f"(uses the variable(s) {variables})")
         expr = ast.fix_missing_locations(ast.Expression(body=copy.deepcopy(node)))
         try:
             return eval(compile(expr, "<ember.cuda>", "eval"), dict(self.scope))

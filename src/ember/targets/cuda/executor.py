@@ -62,7 +62,8 @@ class CpuTarget:
         return kernel.inject(device.cpu_function(), "device_")
 
     def local_array(self, kernel, shape, dtype, node):
-        return call("_cu_empty", [ast.Constant(shape), name(kernel.inject(dtype, "dtype_"))])
+        shape_node = ast.Tuple(elts=[ast.Constant(s) for s in shape], ctx=ast.Load())
+        return call("_cu_empty", [shape_node, name(kernel.inject(dtype, "dtype_"))])
 
     def atomic(self, kernel, operation, node):
         from ember.targets.cuda import atomics

@@ -147,8 +147,9 @@ class _Splitter:
                 raise unsupported(stmt, "a loop containing cuda.syncthreads() needs a plain "
                                   "loop variable and no else clause")
             args = list(it.args)
-            bounds = {1: [ast.Constant(0), args[0], ast.Constant(1)],
-                      2: [args[0], args[1], ast.Constant(1)], 3: args}[len(args)]
+            if len(args) == 1:
+                args = [ast.Constant(0), args[0]]
+            bounds = args if len(args) == 3 else [*args, ast.Constant(1)]
             expr = ast.copy_location(ast.Tuple(elts=bounds, ctx=ast.Load()), it)
             self.result.uniform.add(stmt.target.id)
             header = self.header(expr, stmt)
@@ -202,7 +203,10 @@ def _check_no_return(kernel):
 
 def _find_live(kernel, result, units):
     """Locals used in more than one unit, or in a unit inside a block-level loop."""
-    candidates = kernel.locals - result.uniform - set(result.shared)
+    stored = {node.id for node in ast.walk(kernel.tree)
+              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    unchanged_params = set(kernel.params) - stored
+    candidates = kernel.locals - result.uniform - set(result.shared) - unchanged_params
     seen = {}
     for names, in_loop, stmt in units:
         for var in names & candidates:

@@ -11,6 +11,7 @@ lower the same kernel to PTX (ptx.py) on any machine.
 import threading
 
 from ember.dispatcher import parse_signature
+from ember.errors import EmberError
 from ember.types.typeof import typeof
 
 MAX_THREADS_PER_BLOCK = 1024
@@ -154,9 +155,11 @@ class Kernel:
                                    sharedmem)
 
     def __call__(self, *args, **kwargs):
-        raise ValueError("No launch configuration was specified: kernels are launched as "
-                         f"{self.__name__}[griddim, blockdim](args), for example "
-                         f"{self.__name__}[blocks, threads_per_block](...)")
+        raise ValueError(  # Numba's message, with the kernel's name
+            "Kernel launch configuration was not specified. Use the syntax:\n\n"
+            f"{self.__name__}[blockspergrid, threadsperblock](arg0, arg1, ..., argn)\n\n"
+            "See https://numba.readthedocs.io/en/stable/cuda/kernels.html#kernel-invocation "
+            "for help.")
 
     def launch(self, args, griddim, blockdim, stream=0, sharedmem=0):
         from ember.targets.cuda.executor import as_host
@@ -166,7 +169,10 @@ class Kernel:
         arg_types = tuple(typeof(a) for a in host_args)
         compiled = self.overloads.get(arg_types) or self._declared_match(arg_types)
         if compiled is None:
-            compiled = self.compile(arg_types)
+            try:
+                compiled = self.compile(arg_types)
+            except EmberError as exc:  # the user's location is in the message
+                raise exc.with_traceback(None) from None
         compiled.launch(host_args, griddim, blockdim)
 
     def _declared_match(self, arg_types):

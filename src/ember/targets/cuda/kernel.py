@@ -185,26 +185,29 @@ class Kernel:
 
     # ---- introspection ---------------------------------------------------------
 
-    def _signature(self, signature):
+    def _per_signature(self, signature, lower):
+        """`lower(types)` for the given signature, else {types: ...} for each compiled one."""
         if signature is not None:
-            return parse_signature(signature)[0]
-        if self.overloads:
-            return next(iter(self.overloads))
-        raise ValueError(f"{self.__name__} has no compiled signature yet: launch it or pass "
-                         f"a signature")
+            return lower(parse_signature(signature)[0])
+        return {types: lower(types) for types in self.overloads}
 
-    def inspect_ptx(self, signature=None):
-        """PTX for the kernel (a compiled signature, or the one given)."""
-        from ember.targets.cuda.ptx import kernel_ptx
+    def inspect_ptx(self, signature=None, arch=None):
+        """PTX for a signature (argument types or a signature string); without one,
+        a dict with the PTX of each signature launched so far (Numba's form)."""
+        from ember.targets.cuda import ptx
 
-        return kernel_ptx(self.py_func, self._signature(signature), self._codegen_options())
+        def lower(types):
+            return ptx.kernel_ptx(self.py_func, types, self._codegen_options(),
+                                  arch or ptx.DEFAULT_ARCH)
+        return self._per_signature(signature, lower)
 
     def inspect_llvm(self, signature=None):
-        """NVVM IR (LLVM IR for nvptx64) of the kernel."""
-        from ember.targets.cuda.ptx import kernel_nvvm_ir
+        """NVVM IR (optimised LLVM IR for nvptx64), like inspect_ptx."""
+        from ember.targets.cuda import ptx
 
-        return kernel_nvvm_ir(self.py_func, self._signature(signature),
-                              self._codegen_options())
+        def lower(types):
+            return ptx.kernel_nvvm_ir(self.py_func, types, self._codegen_options())
+        return self._per_signature(signature, lower)
 
     def inspect_asm(self, signature=None):
         return self.inspect_ptx(signature)

@@ -110,7 +110,8 @@ def worker(engine, n_add, n_sum, repeats):
         launch(*args)
         cuda.synchronize()
         record[f"{key}_first"] = time.perf_counter() - start
-        record[key] = _best(lambda: (launch(*args), cuda.synchronize()), repeats)
+        record[key] = _best(lambda launch=launch, args=args: (launch(*args),
+                                                              cuda.synchronize()), repeats)
     assert np.array_equal(result, a + b)
     np.testing.assert_allclose(partial, x.reshape(-1, TPB).sum(axis=1), rtol=1e-12)
     print(json.dumps(record))
@@ -150,8 +151,8 @@ def main():
             sim[key] *= N_ADD / args.sim_n
         for key in ("sum", "sum_first"):
             sim[key] *= N_SUM / args.sim_n
-    print(f"| engine | vector_add 10M f32: first launch | steady | block_sums 4M f64: first "
-          f"launch | steady |\n|---|---|---|---|---|")
+    print("| engine | vector_add 10M f32: first launch | steady | block_sums 4M f64: first "
+          "launch | steady |\n|---|---|---|---|---|")
     for engine, record in rows.items():
         if "error" in record:
             print(f"| {engine} | failed: {record['error']} | | | |")

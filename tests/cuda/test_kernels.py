@@ -208,3 +208,12 @@ def test_scalar_arguments_and_integer_arrays():
     out = np.zeros(50, dtype=np.int32)
     fill[2, 32](out, 7, 3)
     np.testing.assert_array_equal(out, 7 + np.arange(50) * 3)
+
+
+def test_signature_compiles_at_decoration():
+    from ember.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="cannot return a value"):
+        @cuda.jit("void(float64[:])")
+        def returns(x):
+            return x[0]

@@ -181,3 +181,23 @@ def test_compare_and_swap_lets_exactly_one_thread_win():
     first_claim[16, 64](flag, winner)
     assert flag[0] == 1 and 0 <= winner[0] < 1024
     assert 1 <= flag[1] <= 1024
+
+
+@cuda.jit
+def rotate_dynamic(x, out):
+    buf = cuda.shared.array(0, dtype=np.float32)
+    t = cuda.threadIdx.x
+    n = cuda.blockDim.x
+    i = cuda.grid(1)
+    buf[t] = x[i]
+    cuda.syncthreads()
+    out[i] = buf[(t + 1) % n] + buf.shape[0] * 0
+
+
+def test_dynamic_shared_memory_sized_by_the_launch():
+    x = np.arange(3 * 32, dtype=np.float32)
+    out = np.zeros_like(x)
+    rotate_dynamic[3, 32, 0, 32 * 4](x, out)
+    np.testing.assert_array_equal(out, np.roll(x.reshape(3, 32), -1, axis=1).ravel())
+    with pytest.raises(IndexError):  # too little dynamic shared memory for the block
+        rotate_dynamic[3, 32, 0, 16 * 4](x, out)

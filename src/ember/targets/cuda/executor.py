@@ -47,6 +47,7 @@ _LOOPS = [f"for {THREAD[2]} in range({BLOCK_DIM[2]}):",
           f"    for {THREAD[1]} in range({BLOCK_DIM[1]}):",
           f"        for {THREAD[0]} in range({BLOCK_DIM[0]}):"]
 _OUTER = ", ".join(BLOCK + BLOCK_DIM + GRID_DIM)
+_BLOCK_PARAMS = _OUTER + ", _cu_sharedmem"  # and the bytes of dynamic shared memory
 
 
 class CpuTarget:
@@ -86,7 +87,7 @@ def device_function(py_func):
 class CompiledKernel:
     """One kernel compiled for one list of argument types: call `launch`."""
 
-    def __init__(self, py_func, arg_types, options):
+    def __init__(self, py_func, arg_types, options, eager=False):
         kernel = KernelSource(py_func)
         self.kernel = kernel
         plan = phases.plan(kernel)
@@ -98,7 +99,10 @@ class CompiledKernel:
         from ember.dispatcher import Dispatcher
 
         launch_options = dict(options, parallel=True, nopython=True)
-        self.dispatcher = Dispatcher(launch, launch_options)
+        # Declared signatures compile now (errors at decoration, as in Numba);
+        # the dispatcher then converts arguments to them.
+        signatures = [tuple(arg_types) + (t.int64,) * 7] if eager else ()
+        self.dispatcher = Dispatcher(launch, launch_options, signatures)
         self.lock = threading.Lock()
 
     @staticmethod
@@ -116,8 +120,8 @@ class CompiledKernel:
         typed = type_function(lower_function_cached(fn), types + [t.int64] * len(CONTEXT))
         return {var: typed.var_types.get(var) for var in plan.live}
 
-    def launch(self, args, griddim, blockdim):
-        self.dispatcher(*args, *griddim, *blockdim)
+    def launch(self, args, griddim, blockdim, sharedmem=0):
+        self.dispatcher(*args, *griddim, *blockdim, int(sharedmem))
 
 
 class _BlockBuilder:
@@ -152,11 +156,13 @@ class _BlockBuilder:
 
     def block_function(self):
         params = self.kernel.params
-        lines = [f"def _cu_block({', '.join(params + [_OUTER])}):",
+        lines = [f"def _cu_block({', '.join(params + [_BLOCK_PARAMS])}):",
                  f"    _cu_nt = {BLOCK_DIM[0]} * {BLOCK_DIM[1]} * {BLOCK_DIM[2]}"]
         for shared in self.plan.shared.values():
             dtype = self.kernel.inject(shared.dtype, "dtype_")
-            lines.append(f"    {shared.var} = _cu_zeros({shared.shape!r}, {dtype})")
+            shape = (f"_cu_sharedmem // {shared.dtype.itemsize}" if shared.dynamic
+                     else repr(shared.shape))
+            lines.append(f"    {shared.var} = _cu_zeros({shape}, {dtype})")
         for var, dtype in self.live_scalars.items():
             lines.append(f"    {self.storage(var)} = _cu_zeros(_cu_nt, "
                          f"{self.kernel.inject(dtype, 'dtype_')})")
@@ -262,9 +268,10 @@ class _BlockBuilder:
         params = self.kernel.params
         block_args = ", ".join(params + [
             "_cu_b % _cu_gx", "(_cu_b // _cu_gx) % _cu_gy", "_cu_b // (_cu_gx * _cu_gy)",
-            ", ".join(BLOCK_DIM + GRID_DIM)])
+            ", ".join(BLOCK_DIM + GRID_DIM), "_cu_sharedmem"])
+        launch_params = params + list(GRID_DIM + BLOCK_DIM) + ["_cu_sharedmem"]
         text = "\n".join([
-            f"def _cu_launch({', '.join(params + list(GRID_DIM + BLOCK_DIM))}):",
+            f"def _cu_launch({', '.join(launch_params)}):",
             "    for _cu_b in _cu_prange(_cu_gx * _cu_gy * _cu_gz):",
             f"        _cu_block({block_args})"])
         import ember

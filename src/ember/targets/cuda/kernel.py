@@ -119,7 +119,7 @@ class Kernel:
         self._lock = threading.RLock()
         self._declared = [parse_signature(s)[0] for s in _signature_list(signatures)]
         for arg_types in self._declared:
-            self.compile(arg_types)
+            self.compile(arg_types, eager=True)
 
     def _codegen_options(self):
         options = {"fastmath": bool(self.options.get("fastmath"))}
@@ -127,7 +127,7 @@ class Kernel:
             options["boundscheck"] = bool(self.options["boundscheck"])
         return options
 
-    def compile(self, arg_types):
+    def compile(self, arg_types, eager=False):
         """The CPU executor's compiled kernel for these argument types."""
         arg_types = tuple(arg_types)
         with self._lock:
@@ -135,7 +135,8 @@ class Kernel:
             if compiled is None:
                 from ember.targets.cuda.executor import CompiledKernel
 
-                compiled = CompiledKernel(self.py_func, arg_types, self._codegen_options())
+                compiled = CompiledKernel(self.py_func, arg_types, self._codegen_options(),
+                                          eager)
                 self.overloads[arg_types] = compiled
             return compiled
 
@@ -173,7 +174,7 @@ class Kernel:
                 compiled = self.compile(arg_types)
             except EmberError as exc:  # the user's location is in the message
                 raise exc.with_traceback(None) from None
-        compiled.launch(host_args, griddim, blockdim)
+        compiled.launch(host_args, griddim, blockdim, sharedmem)
 
     def _declared_match(self, arg_types):
         from ember.dispatcher import _convertible

@@ -16,6 +16,7 @@ import llvmlite.binding as llvm
 from llvmlite import ir
 
 from ember.codegen import models as m
+from ember.errors import UnsupportedError
 from ember.targets.cuda.transform import CONTEXT, KernelSource, call, function_def, rewrite
 from ember.types import core as t
 from ember.types.typeof import from_dtype
@@ -109,6 +110,10 @@ def _kernel_ir(py_func, arg_types, options, arch):
 
     kernel = KernelSource(py_func)
     shared = list(kernel.shared_arrays().values())
+    for array in shared:
+        if array.dynamic:
+            raise UnsupportedError("dynamic shared memory (cuda.shared.array(0, ...)) is not "
+                                   "lowered to PTX yet (the CPU executor runs it)", array.loc)
     body = rewrite(kernel, kernel.tree.body, PTX)
     params = kernel.params + [s.var for s in shared] + list(CONTEXT)
     fn = kernel.make_function(function_def(f"_cu_body_{py_func.__name__}", params, body,

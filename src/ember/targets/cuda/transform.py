@@ -70,6 +70,8 @@ class SharedArray:
 
     def __init__(self, var, shape, dtype, loc):
         self.var, self.shape, self.dtype, self.loc = var, shape, dtype, loc
+        # shape 0: dynamic shared memory, sized by the launch's `sharedmem` bytes
+        self.dynamic = shape == (0,)
 
     def ember_type(self, from_dtype):
         return t.Array(from_dtype(self.dtype), len(self.shape), "C")
@@ -171,6 +173,9 @@ class KernelSource:
             if var in found:
                 raise self.unsupported(stmt, f"the shared array {var} is declared twice")
             found[var] = SharedArray(var, shape, dtype, self.loc(stmt))
+            if sum(s.dynamic for s in found.values()) > 1:
+                raise self.unsupported(stmt, "only one dynamic shared array (shape 0) per "
+                                       "kernel is supported (CUDA makes them alias)")
         return found
 
     def is_barrier(self, stmt):

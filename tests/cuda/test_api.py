@@ -151,3 +151,14 @@ def test_out_of_bounds_in_kernel_raises_index_error():
 
     with pytest.raises(IndexError):
         oob[1, 8](np.zeros(8))
+
+
+def test_importing_cuda_loads_no_llvm():
+    import subprocess
+    import sys
+
+    code = ("import sys; from ember import cuda; "
+            "print('llvmlite' in sys.modules, 'ember.lib.builtins' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]

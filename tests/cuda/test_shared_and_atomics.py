@@ -201,3 +201,14 @@ def test_dynamic_shared_memory_sized_by_the_launch():
     np.testing.assert_array_equal(out, np.roll(x.reshape(3, 32), -1, axis=1).ravel())
     with pytest.raises(IndexError):  # too little dynamic shared memory for the block
         rotate_dynamic[3, 32, 0, 16 * 4](x, out)
+
+
+def test_per_block_and_per_thread_arrays_are_freed():
+    x = np.random.default_rng(3).random(1000)
+    partial = np.zeros(8)
+    block_sums[8, TPB](x, partial)
+    before = ember.runtime.stats()
+    block_sums[8, TPB](x, partial)
+    local_across_barrier[1, 32](np.arange(32.0), np.zeros(32))
+    after = ember.runtime.stats()
+    assert after.allocs > before.allocs and after.alive == before.alive

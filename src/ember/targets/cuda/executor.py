@@ -22,8 +22,6 @@ per block, local arrays once per thread.
 import ast
 import threading
 
-import numpy as np
-
 from ember import config
 from ember.errors import UnsupportedError
 from ember.targets.cuda import phases
@@ -325,10 +323,8 @@ def _parse(text):
 
 
 def as_host(value):
-    """A kernel argument as the CPU executor passes it (device arrays are host arrays)."""
+    """A kernel argument as the CPU executor passes it: a device array is its host
+    array; a host array is passed in place (what the kernel writes is in it when
+    the launch returns, as after Numba's copy back)."""
     host = getattr(value, "_ember_host_array", None)
-    if host is not None:
-        return host
-    if isinstance(value, np.ndarray) or not isinstance(value, (list, tuple)):
-        return value
-    return value
+    return value if host is None else host

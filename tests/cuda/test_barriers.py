@@ -19,7 +19,7 @@ def prefix_sums(x, out):
     buf[t] = x[cuda.grid(1)]
     cuda.syncthreads()
     offset = 1
-    for step in range(4):
+    for _step in range(4):
         add = 0
         if t >= offset:
             add = buf[t - offset]
@@ -27,7 +27,7 @@ def prefix_sums(x, out):
         buf[t] += add
         cuda.syncthreads()
         offset *= 2
-    out[cuda.grid(1)] = buf[t] + step * 0
+    out[cuda.grid(1)] = buf[t] + _step * 0  # the loop variable after the loop
 
 
 @cuda.jit

@@ -32,6 +32,7 @@ from ember.targets.cuda.transform import (
     GRID_DIM,
     THREAD,
     KernelSource,
+    KernelTarget,
     call,
     function_def,
     name,
@@ -48,7 +49,7 @@ _OUTER = ", ".join(BLOCK + BLOCK_DIM + GRID_DIM)
 _BLOCK_PARAMS = _OUTER + ", _cu_sharedmem"  # and the bytes of dynamic shared memory
 
 
-class CpuTarget:
+class CpuTarget(KernelTarget):
     """What CUDA names become in code for the CPU executor (see transform.Rewriter)."""
 
     def barrier(self, kernel, node):
@@ -57,17 +58,9 @@ class CpuTarget:
             "inside `for ... in range(...)`, `while` and `if` statements (with the same "
             "bounds or condition in every thread of a block); not here")
 
-    def device_call(self, kernel, device, node):
-        return kernel.inject(device.cpu_function(), "device_")
-
     def local_array(self, kernel, shape, dtype, node):
         shape_node = ast.Tuple(elts=[ast.Constant(s) for s in shape], ctx=ast.Load())
         return call("_cu_empty", [shape_node, name(kernel.inject(dtype, "dtype_"))])
-
-    def atomic(self, kernel, operation, node):
-        from ember.targets.cuda import atomics
-
-        return kernel.inject(atomics.FUNCTIONS[operation], f"atomic_{operation}_")
 
 
 CPU = CpuTarget()

@@ -17,7 +17,14 @@ from llvmlite import ir
 
 from ember.codegen import models as m
 from ember.errors import UnsupportedError
-from ember.targets.cuda.transform import CONTEXT, KernelSource, call, function_def, rewrite
+from ember.targets.cuda.transform import (
+    CONTEXT,
+    KernelSource,
+    KernelTarget,
+    call,
+    function_def,
+    rewrite,
+)
 from ember.types import core as t
 from ember.types.typeof import from_dtype
 
@@ -32,24 +39,16 @@ def _barrier_stub():
     raise RuntimeError("cuda.syncthreads runs only in compiled kernels")
 
 
-class PtxTarget:
+class PtxTarget(KernelTarget):
     """What CUDA names become in code for the GPU (see transform.Rewriter)."""
 
     def barrier(self, kernel, node):
         _register_barrier()
         return call(kernel.inject(_barrier_stub, "barrier"), [])
 
-    def device_call(self, kernel, device, node):
-        return kernel.inject(device.cpu_function(), "device_")
-
     def local_array(self, kernel, shape, dtype, node):
         raise kernel.unsupported(node, "cuda.local.array is not lowered to PTX yet (the CPU "
                                  "executor runs it)")
-
-    def atomic(self, kernel, operation, node):
-        from ember.targets.cuda import atomics
-
-        return kernel.inject(atomics.FUNCTIONS[operation], f"atomic_{operation}_")
 
 
 PTX = PtxTarget()

@@ -230,6 +230,32 @@ def as_dtype(value, loc=None):
     raise UnsupportedError(f"{value!r} is not a dtype an array can have", loc)
 
 
+class KernelTarget:
+    """The interface the CPU executor and the PTX backend both implement: what
+    each CUDA construct becomes in the rewritten source. Everything else
+    (typing, semantics, codegen of the body) is ember's one pipeline; only
+    these answers differ. Each method returns an AST expression, or raises
+    UnsupportedError at `node`. The shared behaviour lives here."""
+
+    def barrier(self, kernel, node):
+        """`cuda.syncthreads()` where it stays in the body."""
+        raise NotImplementedError
+
+    def local_array(self, kernel, shape, dtype, node):
+        """`cuda.local.array(shape, dtype)`: one array per thread."""
+        raise NotImplementedError
+
+    def device_call(self, kernel, device, node):
+        """The name of the compiled device function `device` (called with the context)."""
+        return kernel.inject(device.cpu_function(), "device_")
+
+    def atomic(self, kernel, operation, node):
+        """The name of the intrinsic for `cuda.atomic.<operation>` (atomics.py)."""
+        from ember.targets.cuda import atomics
+
+        return kernel.inject(atomics.FUNCTIONS[operation], f"atomic_{operation}_")
+
+
 class Rewriter(ast.NodeTransformer):
     """Rewrites CUDA names in kernel statements for one target.
 

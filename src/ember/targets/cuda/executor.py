@@ -175,6 +175,8 @@ class _BlockBuilder:
                 out.extend(self.thread_loops(self.phase(node), depth + 1))
             elif isinstance(node, phases.Segment):
                 out.extend(self.thread_loops(self.phase(node), depth))
+            elif isinstance(node, phases.UniformAssign):
+                out.append(pad + ast.unparse(rewrite(self.kernel, [node.stmt], CPU)[0]))
             elif isinstance(node, phases.Loop) and node.kind == "for":
                 self.count += 1
                 bounds = f"_cu_bounds{self.count}"
@@ -236,6 +238,8 @@ class _BlockBuilder:
 
     def uniform(self, header, stmt):
         """A block-level value (loop bounds, a condition) that every thread must agree on."""
+        if header.uniform:  # the same in every thread by construction: compute it once
+            return ast.unparse(rewrite(self.kernel, [ast.Expr(header.expr)], CPU)[0].value)
         value_name, args = self._thread_function("value", [], header.names, set(), header.expr)
         where = self.kernel.where(stmt)
         message = (f"{where}: a cuda.syncthreads() inside a loop or branch whose bounds or "

@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ember.targets.cuda import intrinsics as cu
+from ember.targets.cuda.uniform import is_uniform_expr, uniform_statements
 
 
 @dataclass
@@ -21,6 +22,14 @@ class Header:
 
     expr: ast.expr
     names: set
+    uniform: bool = False  # the same in every thread: no per-thread check needed
+
+
+@dataclass
+class UniformAssign:
+    """An assignment of a block-uniform variable (uniform.py): run once per block."""
+
+    stmt: ast.stmt
 
 
 @dataclass
@@ -61,6 +70,10 @@ class Plan:
 def plan(kernel):
     result = Plan(kernel.shared_arrays(), _local_arrays(kernel))
     splitter = _Splitter(kernel, result)
+    if any(splitter.contains_barrier(stmt) for stmt in kernel.tree.body):
+        variables, splitter.uniform_statements = uniform_statements(
+            kernel, list(splitter.block_level(kernel.tree.body)))
+        result.uniform |= variables
     result.nodes = splitter.split(kernel.tree.body, in_loop=False)
     if result.has_barrier:
         _check_no_return(kernel)
@@ -93,6 +106,19 @@ class _Splitter:
     def __init__(self, kernel, result):
         self.kernel, self.result = kernel, result
         self.units = []  # (names, inside a block-level loop, first statement)
+        self.uniform_statements = set()  # ids of assignments run once per block
+        self.loop_variables = set()
+
+    def block_level(self, stmts):
+        """The simple statements every thread runs at block level."""
+        for stmt in stmts:
+            if self.kernel.is_barrier(stmt):
+                continue
+            if self.contains_barrier(stmt) and isinstance(stmt, (ast.For, ast.While, ast.If)):
+                yield from self.block_level(stmt.body)
+                yield from self.block_level(stmt.orelse)
+            elif not isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
+                yield stmt
 
     def contains_barrier(self, stmt):
         return any(isinstance(node, ast.Call) and self.kernel.resolve(node.func)
@@ -105,6 +131,10 @@ class _Splitter:
                 self.result.has_barrier = True
                 self.flush(nodes, current, in_loop)
                 current = []
+            elif id(stmt) in self.uniform_statements:
+                self.flush(nodes, current, in_loop)
+                current = []
+                nodes.append(UniformAssign(stmt))
             elif self.contains_barrier(stmt):
                 self.result.has_barrier = True
                 self.flush(nodes, current, in_loop)
@@ -124,7 +154,7 @@ class _Splitter:
         segment = Segment(stmts, names, stored)
         nodes.append(segment)
         self.units.append((names, in_loop, stmts[0]))
-        uniform_assigned = stored & self.result.uniform
+        uniform_assigned = stored & self.loop_variables
         if uniform_assigned:
             raise self.kernel.unsupported(stmts[0], f"the loop variable "
                                           f"{sorted(uniform_assigned)[0]} of a loop containing "
@@ -132,6 +162,8 @@ class _Splitter:
 
     def header(self, expr, stmt):
         names, _ = _names([expr])
+        if is_uniform_expr(self.kernel, expr, self.result.uniform):
+            return Header(expr, names, uniform=True)
         self.units.append((names, True, stmt))
         return Header(expr, names)
 
@@ -151,8 +183,9 @@ class _Splitter:
                 args = [ast.Constant(0), args[0]]
             bounds = args if len(args) == 3 else [*args, ast.Constant(1)]
             expr = ast.copy_location(ast.Tuple(elts=bounds, ctx=ast.Load()), it)
-            self.result.uniform.add(stmt.target.id)
             header = self.header(expr, stmt)
+            self.result.uniform.add(stmt.target.id)
+            self.loop_variables.add(stmt.target.id)
             return Loop("for", stmt, header, self.split(stmt.body, True), stmt.target.id)
         if isinstance(stmt, ast.While):
             if stmt.orelse:

@@ -73,7 +73,30 @@ def two_dimensional(x, out):
     out[row, col] = tile[tx, ty]
 
 
-@pytest.mark.parametrize("kernel", [prefix_sums, uniform_branch, nested_loops])
+@cuda.jit
+def uniform_and_recomputed(x, out):
+    # Values the executor computes once per block (base, scale, n) or recomputes
+    # per phase (t, j) instead of keeping them per thread.
+    buf = cuda.shared.array(N, np.float64)
+    base = cuda.blockIdx.x * N
+    t = cuda.threadIdx.x
+    j = base + (t + 1) % N
+    scale = 1.0
+    n = 3
+    buf[t] = x[j]
+    cuda.syncthreads()
+    while n > 0:
+        scale *= 2
+        v = buf[(t + n) % N] * scale
+        cuda.syncthreads()
+        buf[t] = v
+        cuda.syncthreads()
+        n -= 1
+    out[base + t] = buf[t] + j
+
+
+@pytest.mark.parametrize("kernel", [prefix_sums, uniform_branch, nested_loops,
+                                    uniform_and_recomputed])
 def test_matches_python_thread_emulation(kernel):
     dtype = np.int64 if kernel is prefix_sums else np.float64
     x = (np.random.default_rng(0).random(3 * N) * 100).astype(dtype)

@@ -207,8 +207,11 @@ class _BlockBuilder:
         the live variables it assigned; returns `result` (an expression) if given."""
         self.count += 1
         fn_name = f"_cu_{prefix}{self.count}"
+        recomputed = self._recomputed(names_used, stored)
+        for stmt in recomputed:
+            names_used = names_used | phases.names_of([stmt])
         live = [v for v in sorted(self.plan.live) if v in names_used]
-        body = []
+        body = rewrite(self.kernel, recomputed, CPU)
         if live:
             body.append(_parse(f"_cu_t = {THREAD[0]} + {BLOCK_DIM[0]} * ({THREAD[1]} + "
                                f"{BLOCK_DIM[1]} * {THREAD[2]})"))
@@ -228,6 +231,19 @@ class _BlockBuilder:
     def thread_loops(call_text, depth):
         pad = "    " * depth
         return [pad + line for line in _LOOPS] + [pad + "            " + call_text]
+
+    def _recomputed(self, names_used, stored):
+        """Assignments of recomputed variables this code needs (with their inputs),
+        unless it assigns them itself, in program order."""
+        needed, pending = set(), [v for v in names_used if v in self.plan.recomputed]
+        while pending:
+            var = pending.pop()
+            if var in needed or var in stored:
+                continue
+            needed.add(var)
+            inputs = phases.names_of([self.plan.recomputed[var]])
+            pending.extend(v for v in inputs if v in self.plan.recomputed)
+        return [stmt for var, stmt in self.plan.recomputed.items() if var in needed]
 
     def phase(self, segment, checked=True):
         fn_name, args = self._thread_function("phase", segment.stmts, segment.names,

@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ember.targets.cuda import intrinsics as cu
-from ember.targets.cuda.uniform import is_uniform_expr, uniform_statements
+from ember.targets.cuda.uniform import is_uniform_expr, recomputable, uniform_statements
 
 
 @dataclass
@@ -64,6 +64,7 @@ class Plan:
     uniform: set = field(default_factory=set)
     live: set = field(default_factory=set)
     first_use: dict = field(default_factory=dict)
+    recomputed: dict = field(default_factory=dict)  # var -> its one assignment
     has_barrier: bool = False
 
 
@@ -71,9 +72,10 @@ def plan(kernel):
     result = Plan(kernel.shared_arrays(), _local_arrays(kernel))
     splitter = _Splitter(kernel, result)
     if any(splitter.contains_barrier(stmt) for stmt in kernel.tree.body):
-        variables, splitter.uniform_statements = uniform_statements(
-            kernel, list(splitter.block_level(kernel.tree.body)))
+        block_level = list(splitter.block_level(kernel.tree.body))
+        variables, splitter.uniform_statements = uniform_statements(kernel, block_level)
         result.uniform |= variables
+        result.recomputed = recomputable(kernel, block_level, result.uniform)
     result.nodes = splitter.split(kernel.tree.body, in_loop=False)
     if result.has_barrier:
         _check_no_return(kernel)
@@ -89,6 +91,11 @@ def _local_arrays(kernel):
                 and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             found[node.targets[0].id] = kernel.shape_and_dtype(node.value, "cuda.local.array")
     return found
+
+
+def names_of(nodes):
+    """Every name read or written in `nodes`."""
+    return _names(nodes)[0]
 
 
 def _names(nodes):
@@ -239,7 +246,8 @@ def _find_live(kernel, result, units):
     stored = {node.id for node in ast.walk(kernel.tree)
               if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     unchanged_params = set(kernel.params) - stored
-    candidates = kernel.locals - result.uniform - set(result.shared) - unchanged_params
+    candidates = (kernel.locals - result.uniform - set(result.shared) - unchanged_params
+                  - set(result.recomputed))
     seen = {}
     for names, in_loop, stmt in units:
         for var in names & candidates:

@@ -22,6 +22,7 @@ _PURE_CALLS = {min, max, abs, int, float, bool, round, len, *(
     getattr(math, name) for name in ("floor", "ceil", "sqrt", "log2", "exp", "log"))}
 _BLOCK_REGISTERS = {id(getattr(register, axis)) for register in (cu.blockIdx, cu.blockDim,
                                                                  cu.gridDim) for axis in "xyz"}
+_THREAD_REGISTERS = {id(getattr(cu.threadIdx, axis)) for axis in "xyz"}
 
 
 def uniform_statements(kernel, block_level):
@@ -51,6 +52,28 @@ def uniform_statements(kernel, block_level):
                 changed = True
     statements = {id(stmt) for var in candidates for stmt in assignments[var]}
     return candidates, statements
+
+
+def recomputable(kernel, block_level, uniform):
+    """Variables assigned once, at block level, from values fixed for the whole
+    launch of a thread (its registers, block registers, unchanged parameters,
+    uniform variables assigned once, other such variables): name -> statement.
+    A phase recomputes them instead of keeping them per thread (`tid =
+    cuda.threadIdx.x`, `i = cuda.grid(1)`)."""
+    stores = {}
+    for node in ast.walk(kernel.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    fixed = {v for v in uniform if stores.get(v) == 1} | (set(kernel.params) - set(stores))
+    found = {}
+    for stmt in block_level:  # in program order, so inputs come first
+        var = _assigned_name(stmt)
+        if (var is None or var in uniform or stores.get(var) != 1 or var in kernel.params
+                or not isinstance(stmt, ast.Assign)):
+            continue
+        if _Uniform(kernel, fixed | set(found), thread=True).visit(stmt.value):
+            found[var] = stmt
+    return found
 
 
 def is_uniform_expr(kernel, expr, uniform):
@@ -83,8 +106,9 @@ def _is_uniform(kernel, expr, allowed):
 class _Uniform(ast.NodeVisitor):
     """visit(expr) -> True when expr is built from uniform values only."""
 
-    def __init__(self, kernel, allowed):
+    def __init__(self, kernel, allowed, thread=False):
         self.kernel, self.allowed = kernel, allowed
+        self.thread = thread  # also accept the thread's own registers and grid position
 
     def generic_visit(self, node):
         return False  # anything not listed below: assume it differs between threads
@@ -102,7 +126,7 @@ class _Uniform(ast.NodeVisitor):
 
     def visit_Attribute(self, node):
         value = self.kernel.resolve(node)
-        if id(value) in _BLOCK_REGISTERS:
+        if id(value) in _BLOCK_REGISTERS or self.thread and id(value) in _THREAD_REGISTERS:
             return True
         if isinstance(node.value, ast.Name) and node.value.id in self.allowed:
             return node.attr in ("shape", "size", "ndim")
@@ -132,6 +156,8 @@ class _Uniform(ast.NodeVisitor):
 
     def visit_Call(self, node):
         func = self.kernel.resolve(node.func)
+        if self.thread and (func is cu.grid or func is cu.gridsize):
+            return not node.keywords and all(isinstance(a, ast.Constant) for a in node.args)
         pure = any(func is f for f in _PURE_CALLS) or (
             isinstance(func, type) and issubclass(func, np.number))
         if not pure:

@@ -86,6 +86,7 @@ class CompiledKernel:
         builder = _BlockBuilder(kernel, plan, live_types, options)
         if not plan.has_barrier and options.get("boundscheck", config.BOUNDSCHECK):
             builder.fast_conditions = block_bounds(kernel, arg_types)
+            builder.arg_types = tuple(arg_types)
         launch = builder.launch_function()
         from ember.dispatcher import Dispatcher
 
@@ -249,7 +250,8 @@ class _BlockBuilder:
         fn_name, args = self._thread_function("phase", segment.stmts, segment.names,
                                               segment.stored)
         if not checked:  # proven in range for this block: compiled without checks
-            _compile_unchecked(self.kernel.namespace[fn_name], self.options)
+            _mark_indexes_safe(self.kernel.namespace[fn_name], self.arg_types + (t.int64,) * (
+                len(args) - len(self.arg_types) + len(CONTEXT)))
         return f"{fn_name}({', '.join(args + list(CONTEXT))})"
 
     def uniform(self, header, stmt):
@@ -299,26 +301,12 @@ class _BlockBuilder:
         return self.kernel.make_function(fn)
 
 
-def _compile_unchecked(py_func, options):
-    """Have calls of py_func compiled without bounds checks (it runs only where
-    versioning.py proved every access in range), with the kernel's other options."""
-    from ember.typing.registry import Impl, register
-
-    callee_options = {"error_model": "python", "parallel": False, "boundscheck": False,
-                      "fastmath": bool(options.get("fastmath"))}
-
-    @register(py_func)
-    def typer(args, kws):
-        _mark_indexes_safe(py_func, args)
-        impl = Impl(t.none, args, py_impl=py_func)
-        impl.callee_options = callee_options
-        return impl
-
-
 def _mark_indexes_safe(py_func, arg_types):
     """Every array subscript of py_func is in range (versioning.py proved it for
-    the blocks that call it): no negative-index wrap either, so that the accesses
-    stay plain consecutive loads and stores for the vectoriser."""
+    the blocks that call it): no bounds check and no negative-index wrap, so that
+    the accesses stay plain consecutive loads and stores for the vectoriser.
+    Typing is cached per function and argument types, so the call from the
+    block function finds this typed function, marks included."""
     from ember.frontend.lower import lower_function_cached
     from ember.ir import nodes as n
     from ember.typing.infer import type_function

@@ -20,7 +20,6 @@ per block, local arrays once per thread.
 """
 
 import ast
-import threading
 
 from ember import config
 from ember.errors import UnsupportedError
@@ -82,11 +81,10 @@ class CompiledKernel:
         kernel = KernelSource(py_func)
         self.kernel = kernel
         plan = phases.plan(kernel)
-        live_types = self._live_types(kernel, plan, arg_types, options) if plan.live else {}
-        builder = _BlockBuilder(kernel, plan, live_types, options)
+        live_types = self._live_types(kernel, plan, arg_types) if plan.live else {}
+        builder = _BlockBuilder(kernel, plan, live_types, tuple(arg_types))
         if not plan.has_barrier and options.get("boundscheck", config.BOUNDSCHECK):
             builder.fast_conditions = block_bounds(kernel, arg_types)
-            builder.arg_types = tuple(arg_types)
         launch = builder.launch_function()
         from ember.dispatcher import Dispatcher
 
@@ -95,10 +93,9 @@ class CompiledKernel:
         # the dispatcher then converts arguments to them.
         signatures = [tuple(arg_types) + (t.int64,) * 7] if eager else ()
         self.dispatcher = Dispatcher(launch, launch_options, signatures)
-        self.lock = threading.Lock()
 
     @staticmethod
-    def _live_types(kernel, plan, arg_types, options):
+    def _live_types(kernel, plan, arg_types):
         """Types of the variables live across barriers: the whole body, barriers
         removed, typed by ember for these arguments."""
         from ember.frontend.lower import lower_function_cached
@@ -119,14 +116,14 @@ class CompiledKernel:
 class _BlockBuilder:
     """Generates the per-phase functions, the block function and the launcher."""
 
-    def __init__(self, kernel, plan, live_types, options):
+    def __init__(self, kernel, plan, live_types, arg_types):
         self.kernel, self.plan = kernel, plan
         self.live_scalars, self.live_arrays = {}, {}
         for var in sorted(plan.live):
             self._classify(var, live_types.get(var))
         self.count = 0
         self.fast_conditions = None  # see versioning.py
-        self.options = options
+        self.arg_types = arg_types
 
     def _classify(self, var, ty):
         declared = self.plan.local_arrays.get(var)

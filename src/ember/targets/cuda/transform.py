@@ -323,8 +323,9 @@ class Rewriter(ast.NodeTransformer):
         if isinstance(value, cu.KernelOnly):
             raise self.kernel.unsupported(node, f"cuda.{value.name} is not supported in "
                                           f"kernels on this target", hint=SUPPORTED_HINT)
-        if _is_cuda_namespace(getattr(value, "__self__", None)) or getattr(
-                value, "__module__", "").startswith("ember.targets.cuda"):
+        module = getattr(value, "__module__", None) or ""
+        if _is_cuda_namespace(getattr(value, "__self__", None)) or module.startswith(
+                "ember.targets.cuda"):
             raise self.kernel.unsupported(node, f"{_dotted(node.func)} cannot be called "
                                           f"inside a kernel (host-side API)")
         return self.generic_visit(node)

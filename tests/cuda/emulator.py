@@ -1,5 +1,6 @@
 """A plain-Python reference for kernel launches: every thread of a block is a
-Python thread, `cuda.syncthreads()` a `threading.Barrier`, shared arrays one
+Python thread, `cuda.syncthreads()` a barrier of the threads that have not
+returned (as CUDA counts them), shared arrays one
 NumPy array per block. It runs the kernel's own Python function (with `cuda`
 swapped for this module's stand-in), so it shares nothing with ember's
 executor but the source."""
@@ -70,8 +71,34 @@ def launch(kernel, griddim, blockdim, *args):
                 _run_block(cuda, function, (bx, by, bz), blockdim, threads, args)
 
 
+class _Barrier:
+    """CUDA's barrier: waits for every thread of the block that has not exited."""
+
+    def __init__(self, parties):
+        self.parties, self.waiting, self.generation = parties, 0, 0
+        self.condition = threading.Condition()
+
+    def wait(self):
+        with self.condition:
+            self.waiting += 1
+            generation = self.generation
+            self._release_if_complete()
+            if not self.condition.wait_for(lambda: self.generation != generation, timeout=30):
+                raise RuntimeError("emulated barrier timed out")
+
+    def exit(self):
+        with self.condition:
+            self.parties -= 1
+            self._release_if_complete()
+
+    def _release_if_complete(self):
+        if self.parties and self.waiting >= self.parties:
+            self.waiting, self.generation = 0, self.generation + 1
+            self.condition.notify_all()
+
+
 def _run_block(cuda, function, block, blockdim, threads, args):
-    barrier = threading.Barrier(threads)
+    barrier = _Barrier(threads)
     shared, errors = [], []
 
     def thread(tx, ty, tz):
@@ -82,7 +109,7 @@ def _run_block(cuda, function, block, blockdim, threads, args):
             function(*args)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
-            barrier.abort()
+        barrier.exit()  # returned (or failed): later barriers do not wait for it
 
     workers = [threading.Thread(target=thread, args=(tx, ty, tz))
                for tz in range(blockdim[2]) for ty in range(blockdim[1])

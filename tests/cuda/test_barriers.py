@@ -95,8 +95,29 @@ def uniform_and_recomputed(x, out):
     out[base + t] = buf[t] + j
 
 
+@cuda.jit
+def early_exit(x, out):
+    # Threads that return take no part in later barriers or loop-bound checks.
+    buf = cuda.shared.array(N, np.float64)
+    t = cuda.threadIdx.x
+    if t % 3 == 1:
+        out[cuda.grid(1)] = -1.0
+        return
+    buf[t] = x[cuda.grid(1)]
+    limit = t // 4
+    cuda.syncthreads()
+    total = 0.0
+    for k in range(3):
+        total += buf[(t + k) % N]
+        cuda.syncthreads()
+        if t > 12:
+            out[cuda.grid(1)] = total
+            return
+    out[cuda.grid(1)] = total + limit
+
+
 @pytest.mark.parametrize("kernel", [prefix_sums, uniform_branch, nested_loops,
-                                    uniform_and_recomputed])
+                                    uniform_and_recomputed, early_exit])
 def test_matches_python_thread_emulation(kernel):
     dtype = np.int64 if kernel is prefix_sums else np.float64
     x = (np.random.default_rng(0).random(3 * N) * 100).astype(dtype)

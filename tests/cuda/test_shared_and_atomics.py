@@ -212,3 +212,34 @@ def test_per_block_and_per_thread_arrays_are_freed():
     local_across_barrier[1, 32](np.arange(32.0), np.zeros(32))
     after = ember.runtime.stats()
     assert after.allocs > before.allocs and after.alive == before.alive
+
+
+@cuda.jit
+def numba_docs_fast_matmul(A, B, C):
+    # Numba's documentation example: threads outside C return before the barriers.
+    sA = cuda.shared.array(shape=(TILE, TILE), dtype=np.float32)
+    sB = cuda.shared.array(shape=(TILE, TILE), dtype=np.float32)
+    x, y = cuda.grid(2)
+    tx = cuda.threadIdx.x
+    ty = cuda.threadIdx.y
+    bpg = cuda.gridDim.x
+    if x >= C.shape[0] and y >= C.shape[1]:
+        return
+    tmp = 0.
+    for i in range(bpg):
+        sA[tx, ty] = A[x, ty + i * TILE]
+        sB[tx, ty] = B[tx + i * TILE, y]
+        cuda.syncthreads()
+        for j in range(TILE):
+            tmp += sA[tx, j] * sB[j, ty]
+        cuda.syncthreads()
+    C[x, y] = tmp
+
+
+def test_numba_docs_fast_matmul_with_early_return():
+    n = 3 * TILE
+    rng = np.random.default_rng(5)
+    A, B = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+    C = np.zeros((n, n), dtype=np.float32)
+    numba_docs_fast_matmul[(3, 3), (TILE, TILE)](A, B, C)
+    np.testing.assert_allclose(C, A @ B, rtol=1e-5)

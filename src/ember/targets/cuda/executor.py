@@ -21,6 +21,8 @@ per block, local arrays once per thread.
 
 import ast
 
+import numpy as np
+
 from ember import config
 from ember.errors import UnsupportedError
 from ember.targets.cuda import phases
@@ -45,6 +47,7 @@ _LOOPS = [f"for {THREAD[2]} in range({BLOCK_DIM[2]}):",
           f"    for {THREAD[1]} in range({BLOCK_DIM[1]}):",
           f"        for {THREAD[0]} in range({BLOCK_DIM[0]}):"]
 _OUTER = ", ".join(BLOCK + BLOCK_DIM + GRID_DIM)
+_DONE = "_cu_done"  # per thread: returned from the kernel
 _BLOCK_PARAMS = _OUTER + ", _cu_sharedmem"  # and the bytes of dynamic shared memory
 
 
@@ -155,6 +158,9 @@ class _BlockBuilder:
         for var, dtype in self.live_scalars.items():
             lines.append(f"    {self.storage(var)} = _cu_zeros(_cu_nt, "
                          f"{self.kernel.inject(dtype, 'dtype_')})")
+        if self.plan.has_return:
+            flags = self.kernel.inject(np.bool_, "dtype_")
+            lines.append(f"    {_DONE} = _cu_zeros(_cu_nt, {flags})")
         for var, (shape, dtype) in self.live_arrays.items():
             lines.append(f"    {self.storage(var)} = _cu_zeros((_cu_nt,) + {shape!r}, "
                          f"{self.kernel.inject(dtype, 'dtype_')})")
@@ -198,7 +204,8 @@ class _BlockBuilder:
         shared = [v for v in self.plan.shared if v in names_used]
         uniform = [v for v in sorted(self.plan.uniform) if v in names_used]
         live = [self.storage(v) for v in sorted(self.plan.live) if v in names_used]
-        return self.kernel.params + shared + uniform + live
+        done = [_DONE] if self.plan.has_return else []
+        return self.kernel.params + shared + uniform + live + done
 
     def _thread_function(self, prefix, stmts, names_used, stored, result=None):
         """A function of one thread: loads live variables, runs `stmts`, stores
@@ -210,12 +217,15 @@ class _BlockBuilder:
             names_used = names_used | phases.names_of([stmt])
         live = [v for v in sorted(self.plan.live) if v in names_used]
         body = rewrite(self.kernel, recomputed, CPU)
-        if live:
+        if live or self.plan.has_return:
             body.append(_parse(f"_cu_t = {THREAD[0]} + {BLOCK_DIM[0]} * ({THREAD[1]} + "
                                f"{BLOCK_DIM[1]} * {THREAD[2]})"))
+        if self.plan.has_return and result is None:  # a thread that returned is done
+            body.append(_parse(f"if {_DONE}[_cu_t]:\n    return"))
         body += [_parse(f"{v} = {self.storage(v)}[_cu_t]") for v in live]
-        body += rewrite(self.kernel, phases.live_declarations_removed(
+        code = rewrite(self.kernel, phases.live_declarations_removed(
             self.kernel, stmts, self.live_arrays), CPU)
+        body += [_ExitMarksDone().visit(s) for s in code] if self.plan.has_return else code
         body += [_parse(f"{self.storage(v)}[_cu_t] = {v}") for v in live
                  if v in stored and v in self.live_scalars]
         if result is not None:
@@ -262,11 +272,19 @@ class _BlockBuilder:
         outer = ", ".join(args + [_OUTER])
         first = ", ".join(args + ["0", "0", "0", _OUTER])
         each = ", ".join(args + list(CONTEXT))
+        # Threads that returned take no part (CUDA counts them as arrived).
+        skip = (f"{_DONE}[{THREAD[0]} + {BLOCK_DIM[0]} * ({THREAD[1]} + {BLOCK_DIM[1]} * "
+                f"{THREAD[2]})]" if self.plan.has_return else "False")
         lines = [f"def _cu_uniform{self.count}({outer}):",
                  f"    _cu_first = {value_name}({first})",
+                 "    _cu_seen = False",
                  *("    " + line for line in _LOOPS),
-                 f"                if {value_name}({each}) != _cu_first:",
-                 f"                    raise RuntimeError({message!r})",
+                 f"                if not {skip}:",
+                 f"                    _cu_value = {value_name}({each})",
+                 "                    if not _cu_seen:",
+                 "                        _cu_first, _cu_seen = _cu_value, True",
+                 "                    elif _cu_value != _cu_first:",
+                 f"                        raise RuntimeError({message!r})",
                  "    return _cu_first"]
         self._function("\n".join(lines))
         return f"_cu_uniform{self.count}({outer})"
@@ -296,6 +314,17 @@ class _BlockBuilder:
                 node.lineno = node.end_lineno = self.kernel.tree.lineno
                 node.col_offset = node.end_col_offset = self.kernel.tree.col_offset
         return self.kernel.make_function(fn)
+
+
+class _ExitMarksDone(ast.NodeTransformer):
+    """`return` in a phase: the thread is done, it runs no later phase."""
+
+    def visit_Return(self, node):
+        mark = _parse(f"{_DONE}[_cu_t] = True")
+        for part in ast.walk(mark):
+            if "lineno" in part._attributes:
+                ast.copy_location(part, node)
+        return [mark, node]
 
 
 def _mark_indexes_safe(py_func, arg_types):

@@ -66,6 +66,7 @@ class Plan:
     first_use: dict = field(default_factory=dict)
     recomputed: dict = field(default_factory=dict)  # var -> its one assignment
     has_barrier: bool = False
+    has_return: bool = False  # threads may exit early: a per-thread "done" flag
 
 
 def plan(kernel):
@@ -78,7 +79,7 @@ def plan(kernel):
         result.recomputed = recomputable(kernel, block_level, result.uniform)
     result.nodes = splitter.split(kernel.tree.body, in_loop=False)
     if result.has_barrier:
-        _check_no_return(kernel)
+        result.has_return = any(isinstance(node, ast.Return) for node in ast.walk(kernel.tree))
         _find_live(kernel, result, splitter.units)
     return result
 
@@ -231,14 +232,6 @@ def _outside_loops(stmt):
         return
     for child in ast.iter_child_nodes(stmt):
         yield from _outside_loops(child)
-
-
-def _check_no_return(kernel):
-    for node in ast.walk(kernel.tree):
-        if isinstance(node, ast.Return):
-            raise kernel.unsupported(node, "`return` in a kernel that uses cuda.syncthreads() "
-                                     "is not supported yet", hint="guard the work with an "
-                                     "`if` instead, so every thread reaches every barrier")
 
 
 def _find_live(kernel, result, units):

@@ -42,8 +42,9 @@ def test_pipeline_packages_import_only_earlier_packages():
 
 
 def test_core_never_imports_cuda_target():
+    # ember/cuda/ is the public `from ember import cuda`: it re-exports the target.
     for path in SRC.rglob("*.py"):
-        if "targets/cuda" not in str(path):
+        if "targets/cuda" not in str(path) and path.parent.name != "cuda":
             assert "targets.cuda" not in path.read_text(), path
 
 

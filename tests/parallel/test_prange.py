@@ -42,7 +42,6 @@ def test_every_reduction_kind_equals_serial(n):
     assert got[0] == pytest.approx(want[0], rel=1e-12)  # sums may be reordered
     assert got[7] == pytest.approx(want[7], rel=1e-12)  # `down -= x` is a float sum too
     assert got[1] == pytest.approx(want[1], rel=1e-12)
-    assert got[7] == pytest.approx(want[7], rel=1e-12)  # `down -= x` is a float sum too
     assert got[0] == pytest.approx(np.sum(a), rel=1e-12)
     assert parallel.overloads[next(iter(parallel.overloads))].typed.parallel_loops
 

@@ -8,7 +8,7 @@ import sys
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # Pipeline order: a package may import only packages at or before its position.
 ORDER = ["errors", "config", "types", "ir", "frontend", "typing", "passes", "codegen",
-         "lib", "runtime", "targets", "jitclasses"]
+         "lib", "runtime", "targets", "jitclasses", "vectorizer"]
 # lib/ is library code the typing registry loads by name; runtime/ holds the
 # C API layouts codegen's entry wrapper reads.
 ALLOWED = {("typing", "lib"), ("codegen", "runtime")}
@@ -42,8 +42,9 @@ def test_pipeline_packages_import_only_earlier_packages():
 
 
 def test_core_never_imports_cuda_target():
+    # ember/cuda/ is the public `from ember import cuda`: it re-exports the target.
     for path in SRC.rglob("*.py"):
-        if "targets/cuda" not in str(path):
+        if "targets/cuda" not in str(path) and path.parent.name != "cuda":
             assert "targets.cuda" not in path.read_text(), path
 
 

@@ -5,7 +5,7 @@ everything heavy (LLVM, the library) loads on the first compilation.
 """
 
 from ember import config, errors, experimental, typed, types
-from ember.decorators import jit, njit
+from ember.decorators import guvectorize, jit, njit, vectorize
 from ember.experimental import jitclass
 
 # Numba's type names at top level (`numba.float64[:]` in jitclass specs).
@@ -76,5 +76,6 @@ def get_thread_id():
     return _pool().get_thread_id()
 
 
-__all__ = ["config", "errors", "experimental", "get_num_threads", "get_thread_id", "jit",
-           "jitclass", "njit", "prange", "set_num_threads", "typed", "typeof", "types"]
+__all__ = ["config", "errors", "experimental", "get_num_threads", "get_thread_id",
+           "guvectorize", "jit", "jitclass", "njit", "prange", "set_num_threads", "typed",
+           "typeof", "types", "vectorize"]

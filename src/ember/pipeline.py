@@ -50,7 +50,7 @@ def compile_specialisation(py_func, arg_types, options, miss_sentinel, return_ty
         module = ModuleEmitter(func.name)
         native = module.function_for(typed, options)
         name = f"ember_entry.{func.name}.{next(_entry_names)}"
-        emit_entry(module, typed, native, miss_sentinel, name)
+        emit_entry(module, typed, native, miss_sentinel, name, py_func.__defaults__)
         text = str(module.llvm)
         _dump("llvm", lambda: text)
         optimised = target.optimize(text)

@@ -40,10 +40,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 # The core compiles prange as a serial range (same results; speed is the
 # benchmarks' business), so the prange slides wait on arrays, not on issue #5,
 # and slide 6 passes on the core alone.
-EXPECTED_FAILURES = {
-    8: "no issue filed yet: CUDA kernels (@cuda.jit, run on the CPU without a GPU)",
-    10: "no issue filed yet: @vectorize",
-}
+EXPECTED_FAILURES: dict[int, str] = {}
 
 # Expected failures are attempted, so a slide that starts passing is noticed.
 # That is affordable because they fail fast: measured under Numba, the most a

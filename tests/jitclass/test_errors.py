@@ -161,3 +161,28 @@ def test_boxes_cannot_be_made_empty():
         copy.copy(p)
     with pytest.raises(TypeError, match="instances are created by calling the class"):
         JitParticle.__new__(JitParticle)
+
+
+def test_fields_read_before_they_are_assigned():
+    leaf = ember.jitclass([('v', float64)])(type("Leaf", (), {"__init__": _set_v}))
+
+    class Node:
+        def __init__(self):
+            pass
+
+        def child_value(self):
+            return self.child.v
+
+    node_class = ember.jitclass([('child', leaf.class_type.instance_type),
+                                 ('data', float64[:])])(Node)
+    node = node_class()
+    for read in (node.child_value, lambda: node.child, lambda: node.data):
+        with pytest.raises(AttributeError, match=r"field Node\.(child|data) is read before it "
+                                                 "is assigned"):
+            read()
+    node.child, node.data = leaf(2.0), np.ones(2)
+    assert node.child_value() == 2.0 and node.data.sum() == 2.0
+
+
+def _set_v(self, v):
+    self.v = v

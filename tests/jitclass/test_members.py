@@ -71,3 +71,15 @@ def test_members_from_compiled_code():
     assert run(compiled, amounts) == reference(plain, amounts)
     assert compiled.balance == plain.balance  # mutations in compiled code are seen in Python
     np.testing.assert_array_equal(compiled.history, plain.history)
+
+
+def test_omitted_default_arguments_take_the_native_call_path(monkeypatch):
+    account = JitAccount(1.0, np.zeros(2))
+    assert account.summary() == account.summary(1.0)  # compiles (JitAccount, float64) once
+    dispatcher = JitAccount.summary
+    slow_calls = []
+    original = type(dispatcher)._slow_call
+    monkeypatch.setattr(type(dispatcher), "_slow_call",
+                        lambda self, args: slow_calls.append(args) or original(self, args))
+    assert account.summary() == account.summary(1.0) == account.summary(scale=1.0)
+    assert len(slow_calls) == 1  # only the keyword call: keywords take the slow path

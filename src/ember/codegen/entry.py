@@ -22,8 +22,9 @@ _pyobj = m.i8p
 
 
 class EntryEmitter:
-    def __init__(self, module, typed, native, miss_sentinel, name):
+    def __init__(self, module, typed, native, miss_sentinel, name, defaults=()):
         self.module, self.typed, self.native = module, typed, native
+        self.defaults = _usable_defaults(typed.arg_types, defaults)
         self.miss_sentinel = miss_sentinel
         fnty = ir.FunctionType(_pyobj, [_pyobj, _pyobj.as_pointer(), m.i64])
         self.func = ir.Function(module.llvm, fnty, name)
@@ -43,13 +44,19 @@ class EntryEmitter:
     def emit(self):
         bld = self.builder
         _, args, nargs = self.func.args
-        self.check(bld.icmp_signed("==", nargs, ir.Constant(m.i64, len(self.typed.arg_types))))
+        count = len(self.typed.arg_types)
+        required = count - len(self.defaults)
+        self.check(bld.and_(bld.icmp_signed("<=", nargs, ir.Constant(m.i64, count)),
+                            bld.icmp_signed(">=", nargs, ir.Constant(m.i64, required))))
         values, reflected = [], []
         for i, ty in enumerate(self.typed.arg_types):
-            obj = bld.load(bld.gep(args, [ir.Constant(m.i64, i)]))
-            values.append(self.unbox(obj, ty))
-            if isinstance(ty, t.List):
-                reflected.append((obj, values[-1], ty))
+            if i < required:
+                obj = bld.load(bld.gep(args, [ir.Constant(m.i64, i)]))
+                values.append(self.unbox(obj, ty))
+                if isinstance(ty, t.List):
+                    reflected.append((obj, values[-1], ty))
+            else:
+                values.append(self.argument_or_default(args, nargs, i, ty))
         out = bld.alloca(m.value_type(self.typed.return_type))
         exc = bld.alloca(m.excinfo_type)
         bld.store(ir.Constant(m.excinfo_type, None), exc)
@@ -64,6 +71,18 @@ class EntryEmitter:
         self.emit_miss()
         self.emit_out_of_memory()
         return self.func
+
+    def argument_or_default(self, args, nargs, i, ty):
+        """Argument i, or its parameter's default when the call omits it."""
+        bld = self.builder
+        slot = bld.alloca(m.value_type(ty))
+        with bld.if_else(bld.icmp_signed(">", nargs, ir.Constant(m.i64, i))) as (given, omitted):
+            with given:
+                bld.store(self.unbox(bld.load(bld.gep(args, [ir.Constant(m.i64, i)])), ty), slot)
+            with omitted:
+                bld.store(_constant(self.defaults[i - (len(self.typed.arg_types)
+                                                       - len(self.defaults))], ty), slot)
+        return bld.load(slot)
 
     def emit_miss(self):
         bld = ir.IRBuilder(self.miss)
@@ -411,5 +430,33 @@ class EntryEmitter:
                 self.call("PyErr_SetNone", m.void, [cls])
 
 
-def emit_entry(module, typed, native, miss_sentinel, name):
-    return EntryEmitter(module, typed, native, miss_sentinel, name).emit()
+def emit_entry(module, typed, native, miss_sentinel, name, defaults=()):
+    """The entry of `typed`; `defaults` (the Python function's) fill omitted
+    trailing arguments of this specialisation's types without the slow path."""
+    return EntryEmitter(module, typed, native, miss_sentinel, name, defaults).emit()
+
+
+_DEFAULT_TYPES = {bool: t.boolean, int: t.int64, float: t.float64, complex: t.complex128,
+                  type(None): t.none}
+
+
+def _usable_defaults(arg_types, defaults):
+    """The longest run of trailing defaults that are numbers (or None) of
+    exactly the specialisation's argument types."""
+    usable = []
+    for value, ty in zip(reversed(defaults or ()), reversed(arg_types)):
+        if _DEFAULT_TYPES.get(type(value)) != ty:
+            break
+        usable.append(value)
+    return usable[::-1]
+
+
+def _constant(value, ty):
+    if isinstance(ty, t.Complex):
+        return ir.Constant(m.value_type(ty), [ir.Constant(m.f64, value.real),
+                                              ir.Constant(m.f64, value.imag)])
+    if isinstance(ty, t.Float):
+        return ir.Constant(m.f64, value)
+    if isinstance(ty, (t.Integer, t.Boolean)):
+        return ir.Constant(m.value_type(ty), int(value))
+    return ir.Constant(m.i8, None)

@@ -31,6 +31,7 @@ class FunctionEmitter:
         self.loop_stack = []
         self.slots = {}
         self.temp_slots = []  # every temporary's slot: released at exit too
+        self.fresh = {}  # id of a new reference's LLVM value -> its temporary's slot
         self.virtual_values = {}
         self.statement_temps = [[]]
 
@@ -102,7 +103,20 @@ class FunctionEmitter:
         self.temp_slots.append((slot, ty))
         self.statement_temps[-1].append((slot, ty))
         self.builder.store(value, slot)
+        self.fresh[id(value)] = slot
         return value
+
+    def steal_reference(self, value):
+        """Take over the new reference `value` holds in a temporary of this
+        statement (`x = f()`): no increment now and decrement at its end."""
+        slot = self.fresh.get(id(value))
+        temps = self.statement_temps[-1]
+        for i, (temp, ty) in enumerate(temps):
+            if temp is slot:
+                del temps[i]
+                self.builder.store(ir.Constant(m.value_type(ty), None), temp)
+                return True
+        return False
 
     def release_temps(self, temps):
         for slot, ty in temps:
@@ -268,7 +282,8 @@ class FunctionEmitter:
             value = casts.cast(self.builder, value, ty, slot_type)
             slot = self.slots[target.name]
             if refcount.is_refcounted(slot_type):
-                refcount.incref(self, value, slot_type)  # before the decref: `a = a`
+                if not self.steal_reference(value):
+                    refcount.incref(self, value, slot_type)  # before the decref: `a = a`
                 refcount.decref(self, self.builder.load(slot), slot_type)
             self.builder.store(value, slot)
         elif isinstance(target, n.TupleExpr):

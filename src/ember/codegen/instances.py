@@ -37,8 +37,21 @@ def field_pointer(builder, instance, ty, name):
 
 
 def load_field(cg, instance, ty, name):
-    """The field's value, borrowed from the instance (as a variable's is)."""
-    return cg.builder.load(field_pointer(cg.builder, instance, ty, name))
+    """The field's value, borrowed from the instance (as a variable's is).
+    An array or instance field never assigned (still zero) raises
+    AttributeError: it holds no memory to read."""
+    bld = cg.builder
+    value = bld.load(field_pointer(bld, instance, ty, name))
+    field_type = ty.field_types[name]
+    pointer = None
+    if isinstance(field_type, t.InstanceType):
+        pointer = value
+    elif isinstance(field_type, t.Array):
+        pointer = bld.bitcast(bld.extract_value(value, m.ARRAY_DATA), m.i8p)
+    if pointer is not None:
+        cg.check(bld.icmp_unsigned("!=", pointer, ir.Constant(m.i8p, None)), AttributeError,
+                 f"field {ty.class_name}.{name} is read before it is assigned")
+    return value
 
 
 def store_field(cg, instance, ty, name, value, value_type):

@@ -13,6 +13,12 @@ class Source:
 
     def __init__(self, py_func):
         self.py_func = py_func
+        generated = getattr(py_func, "__ember_source__", None)
+        if generated is not None:
+            # A function another target generated from user code (CUDA kernels
+            # run on the CPU): its tree keeps the user's positions.
+            self.filename, self.tree, self.line_offset, self.indent = generated
+            return
         self.filename = inspect.getsourcefile(py_func) or py_func.__code__.co_filename
         try:
             lines, first_line = inspect.getsourcelines(py_func)

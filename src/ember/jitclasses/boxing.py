@@ -13,6 +13,7 @@ instance and calling the class's __init__), each method, and an accessor
 pair per field. Compiled code calls the same plain functions directly.
 """
 
+import ctypes
 import inspect
 import itertools
 import linecache
@@ -72,6 +73,7 @@ def jitclass(cls_or_spec=None, spec=None):
 
 
 def build(cls, spec):
+    """The jitclass of `cls`: a new class (`cls` itself is left as it is)."""
     if config.DISABLE_JIT:  # as Numba: the class runs as plain Python
         return cls
     fields = fields_of(cls, spec)
@@ -82,9 +84,10 @@ def build(cls, spec):
     options = {"nopython": True}
     namespace = {"__slots__": (), "__module__": cls.__module__, "__qualname__": cls.__qualname__,
                  "__doc__": cls.__doc__, "class_type": class_type,
+                 "_numba_type_": instance_type,  # Numba's name, read by some user code
                  "__annotations__": dict(fields)}
     for name, func in members.methods.items():
-        namespace[name] = njit(**options)(func)
+        namespace[name] = _instance_method(njit(**options)(func))
     for name, func in members.staticmethods.items():
         namespace[name] = staticmethod(njit(**options)(func))
     for name, (getter, setter) in members.properties.items():
@@ -100,6 +103,17 @@ def build(cls, spec):
     register_class(box_class, instance_type)
     register(box_class)(_constructor_typer(constructor))
     return box_class
+
+
+_new_instance_method = ctypes.pythonapi.PyInstanceMethod_New
+_new_instance_method.restype = ctypes.py_object
+_new_instance_method.argtypes = [ctypes.py_object]
+
+
+def _instance_method(dispatcher):
+    """A method calling `dispatcher(obj, ...)`, bound in C (CPython's
+    instancemethod): no Python frame between `p.method(...)` and the call."""
+    return _new_instance_method(dispatcher)
 
 
 def _constructor_typer(constructor):

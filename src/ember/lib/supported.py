@@ -50,9 +50,9 @@ def supported_markdown():
     registry._load_domains()
     rows = {}
     for key, typer in registry._TABLE.items():
-        if getattr(key, "__module__", "").startswith(("ember.lib", "ember.jitclasses")) and \
-                not isinstance(key, tuple):
-            continue  # private helpers such as fma, jitclass allocation
+        private = ("ember.lib", "ember.jitclasses", "ember.targets")
+        if getattr(key, "__module__", "").startswith(private) and not isinstance(key, tuple):
+            continue  # private helpers such as fma, jitclass allocation, cuda.atomic.add
         doc = (typer.__doc__ or "").strip().splitlines()
         rows.setdefault(_section(key), set()).add((_name(key), doc[0] if doc else ""))
     out = [_HEADER]

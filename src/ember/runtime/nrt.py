@@ -55,20 +55,23 @@ def emit_runtime(module):
     # Small objects (@jitclass instances, adopted ndarrays): zeroed, 16-byte
     # aligned is enough, and malloc's small bins are much faster than aligned_alloc.
     _emit_alloc(llvm, ALLOC_OBJECT, counters["ember_nrt_allocs"], lambda bld, total: bld.call(
-        calloc, [ir.Constant(m.i64, 1), total]))
+        calloc, [ir.Constant(m.i64, 1), total]), exact=True)
     free_fn = _emit_free(llvm, free, counters["ember_nrt_frees"])
     _emit_capsule_destructor(llvm, free_fn)
     _emit_adopt(llvm)
 
 
-def _emit_alloc(llvm, name, counter, allocate, align=False):
-    """`name(size)`: a block with room for `size` bytes, or null."""
+def _emit_alloc(llvm, name, counter, allocate, align=False, exact=False):
+    """`name(size)`: a block with room for `size` bytes, or null; `exact`: no
+    rounding of the size to the alignment."""
     fn = ir.Function(llvm, ir.FunctionType(m.i8p, [m.i64]), name)
     bld = ir.IRBuilder(fn.append_basic_block())
     (size,) = fn.args
     # aligned_alloc needs a multiple of the alignment.
     total = bld.and_(bld.add(size, ir.Constant(m.i64, 2 * HEADER - 1)),
                      ir.Constant(m.i64, -HEADER))
+    if exact:
+        total = bld.add(size, ir.Constant(m.i64, HEADER))
     too_big = bld.icmp_unsigned(">", size, ir.Constant(m.i64, 2**62))
     with bld.if_then(too_big, likely=False):
         bld.ret(ir.Constant(m.i8p, None))

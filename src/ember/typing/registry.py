@@ -83,6 +83,9 @@ def _chained(first, previous):
 
 def lookup(key):
     _load_domains()
+    own = getattr(key, "_ember_typer", None)  # a user's ufunc (ember.vectorizer) carries its own
+    if own is not None:
+        return own
     try:
         return _TABLE.get(key)
     except TypeError:  # an unhashable callee

@@ -337,3 +337,14 @@ def empty_literals_as_operands(values):
 
 def test_empty_literals_take_the_other_lists_type():
     check(empty_literals_as_operands, [1.0, 2.0])
+
+
+def repeat_in_place(values, n):
+    alias = values
+    values *= n
+    return len(alias)
+
+
+def test_repeat_in_place():
+    for n in (3, 1, 0, -2):
+        check(repeat_in_place, [1, 2], n)

@@ -385,6 +385,17 @@ def list_mul(lst, times):
     return out
 
 
+@_method("__imul__", lambda a, k: len(a) == 2 and isinstance(a[1], _INTS))
+def list_imul(lst, times):
+    """l *= n: repeated in place"""
+    n = len(lst)
+    times = max(times, 0)
+    resize(lst, n * times)
+    for r in range(1, times):
+        for k in range(n):
+            put(lst, r * n + k, get(lst, k))
+
+
 # ---- sorting, reductions, conversions -------------------------------------------------------
 
 def _numbers(ty):

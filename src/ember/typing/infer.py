@@ -172,11 +172,11 @@ class _Typer:
         value = self.expr(s.value)
         if current is None or value is None:
             return
-        if isinstance(current, t.List):  # `l += other` extends l in place
-            if s.op != "+":
-                raise TypingError(f"'{s.op}=' on a list is not supported", s.loc,
-                                  "use l = l * n for repetition")
-            self.list_method(s, s.target, "extend", [s.target, s.value], [current, value], s)
+        if isinstance(current, t.List):  # `l += x` extends l in place, `l *= n` repeats it
+            if s.op not in ("+", "*"):
+                raise TypingError(f"'{s.op}=' on a list is not supported", s.loc)
+            self.list_method(s, s.target, "extend" if s.op == "+" else "__imul__",
+                             [s.target, s.value], [current, value], s)
             self.typemap[s] = self.var_types.get(getattr(s.target, "name", None), current)
             return
         result = self.binop(s.op, current, value, s.value, s)

@@ -348,3 +348,30 @@ def repeat_in_place(values, n):
 def test_repeat_in_place():
     for n in (3, 1, 0, -2):
         check(repeat_in_place, [1, 2], n)
+
+
+def slice_assignment(values, other, a, b):
+    values[a:b] = other
+    values[::3] = values[1::3][:len(values[::3])] + [0] * (len(values[::3]) - len(
+        values[1::3]))
+    del values[1:2]
+    del values[::-4]
+    values[:] = values + values[:1]
+    return len(values)
+
+
+@pytest.mark.parametrize("a,b", [(0, 3), (1, -1), (-3, 5), (4, 2), (-100, 100), (2, 2)])
+def test_slice_assignment_and_deletion(a, b):
+    check(slice_assignment, [0, 1, 2, 3, 4, 5, 6], [7, 8], a, b)
+    check(slice_assignment, [0, 1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11], a, b)
+
+
+def bad_extended_assignment(values):
+    values[::2] = [1]
+
+
+def test_extended_slice_assignment_needs_as_many_items():
+    from .helpers import raises_same
+
+    got, expected = raises_same(bad_extended_assignment, [1, 2, 3])
+    assert str(got) == str(expected)

@@ -35,6 +35,10 @@ STATEMENTS = [
     "out = out + values * {a}",
     "if values:\n    out.append(min(values) * max(values))",
     "out.append(len(sorted(values)[::{s}]))",
+    "values[{b}:{a}] = out[:{a}]",
+    "del values[{b}::{s}]",
+    "del values[{b}:{a}]",
+    "values *= {a}",
 ]
 
 statement = st.tuples(st.sampled_from(STATEMENTS), st.integers(0, 3), st.integers(-3, 3),

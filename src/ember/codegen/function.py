@@ -296,8 +296,9 @@ class FunctionEmitter:
             if setter is not None:  # l[i] = v
                 if isinstance(value, lazy.Lazy):
                     value = self.new_reference(lazy.materialize(self, value), value.ty)
-                self.emit_impl(setter, [self.expr(target.value), self.expr(target.index), value],
-                               [self.types[target.value], index_type, ty])
+                nodes = setter.arg_nodes[:-1]  # the list and its index (or slice bounds)
+                self.emit_impl(setter, [self.expr(x) for x in nodes] + [value],
+                               [self.types[x] for x in nodes] + [ty])
                 return
             if isinstance(index_type, t.Array):  # a[mask] = v, a[ints] = v
                 from ember.codegen import advanced

@@ -264,12 +264,18 @@ class _Lowerer:
                       loc=self.loc(node))
 
     def visit_Delete(self, node):
-        """`del l[i]` is `l.pop(i)` with its value dropped (lists only)."""
+        """`del l[i]` is `l.pop(i)` with its value dropped, `del l[a:b]` is
+        `l[a:b] = []` (lists only)."""
         out = []
         for target in node.targets:
-            if not isinstance(target, ast.Subscript) or isinstance(target.slice, ast.Slice):
-                raise self.unsupported(target, "only 'del l[i]' on a list is supported",
-                                       "variables are released when they go out of use")
+            if not isinstance(target, ast.Subscript):
+                raise self.unsupported(target, "only 'del l[i]' and 'del l[a:b]' on a list are "
+                                       "supported", "variables are released when they go "
+                                       "out of use")
+            if isinstance(target.slice, ast.Slice):
+                out.append(n.Assign(self.target(target), n.ListExpr([], loc=self.loc(target)),
+                                    loc=self.loc(node)))
+                continue
             pop = n.Attr(self.expr(target.value), "pop", loc=self.loc(target))
             out.append(n.ExprStmt(n.Call(pop, [self.expr(target.slice)], [],
                                          loc=self.loc(target)), loc=self.loc(node)))

@@ -137,9 +137,9 @@ def clamp(value, n, backwards):
     return value
 
 
-def list_getslice(lst, start, stop, step):
-    """l[a:b:c]: a new list (Python's slice rules)"""
-    n = len(lst)
+def window(n, start, stop, step):
+    """(first index, item count, stride) of a slice of n items, as CPython
+    computes them; stop is clamped to first for a unit stride (for assignment)."""
     stride = 1
     if step is not None:
         stride = step
@@ -159,10 +159,73 @@ def list_getslice(lst, start, stop, step):
         count = (first - last - 1) // -stride + 1
     elif not backwards and first < last:
         count = (last - first - 1) // stride + 1
+    return first, count, stride
+
+
+def list_getslice(lst, start, stop, step):
+    """l[a:b:c]: a new list (Python's slice rules)"""
+    first, count, stride = window(len(lst), start, stop, step)
     out = new_list(lst, count)
     for k in range(count):
         put(out, k, get(lst, first + k * stride))
     return out
+
+
+def list_setslice(lst, start, stop, step, other):
+    """l[a:b] = other (the list grows or shrinks), l[a:b:c] = other (as many items)"""
+    n = len(lst)
+    first, count, stride = window(n, start, stop, step)
+    items = list_copy(other)  # other may be lst itself
+    given = len(items)
+    if stride != 1 and given != count:
+        fail(ValueError, "attempt to assign sequence of size %lld to extended slice of size "
+             "%lld", given, count)
+    if stride != 1:
+        for k in range(count):
+            put(lst, first + k * stride, get(items, k))
+        return
+    tail = n - first - count
+    if given > count:
+        resize(lst, n + given - count)
+        for k in range(tail - 1, -1, -1):
+            put(lst, first + given + k, get(lst, first + count + k))
+    else:
+        for k in range(tail):
+            put(lst, first + given + k, get(lst, first + count + k))
+    for k in range(given):
+        put(lst, first + k, get(items, k))
+    if given < count:
+        resize(lst, n + given - count)
+
+
+def list_delslice(lst, start, stop, step):
+    """del l[a:b:c], l[a:b] = []"""
+    n = len(lst)
+    first, count, stride = window(n, start, stop, step)
+    if stride == 1:
+        list_setslice(lst, start, stop, step, new_list(lst, 0))
+        return
+    if stride < 0:  # the same items, visited upwards
+        first, stride = first + (count - 1) * stride, -stride
+    write, removed = first, 0
+    for read in range(first, n):
+        if removed < count and read == first + removed * stride:
+            removed += 1
+        else:
+            put(lst, write, get(lst, read))
+            write += 1
+    resize(lst, write)
+
+
+@register(("method", t.List, "__setslice__"))
+def _type_setslice(args, kws):
+    """l[a:b:c] = other, del l[a:b:c]"""
+    if kws or len(args) != 5 or not _decided_list(args[0]) or not isinstance(
+            args[4], t.List):
+        return None
+    if args[4].dtype is None:  # `l[a:b] = []`, `del l[a:b]`: the value is not read
+        return Impl(t.none, args[:4], py_impl=list_delslice)
+    return Impl(None, None, py_impl=list_setslice) if args[4] == args[0] else None
 
 
 def _item_fits(lst, item):

@@ -296,7 +296,15 @@ class _Typer:
         elif isinstance(target, n.Index):
             base = self.expr(target.value)
             index = self.expr(target.index)
-            if isinstance(base, t.List) and index is not None:
+            if isinstance(base, t.List) and isinstance(target.index, n.SliceExpr):
+                parts = lists.slice_parts(target)
+                types = self.exprs(parts)
+                if types is not None:
+                    self.list_method(("set", target), target.value, "__setslice__",
+                                     [target.value] + parts + [None],
+                                     [base] + types + [value_type], target)
+                    self.typemap[target] = base
+            elif isinstance(base, t.List) and index is not None:
                 lists.check_index(index, target)
                 self.list_method(("set", target), target.value, "__setitem__",
                                  [target.value, target.index, None], [base, index, value_type],
@@ -474,9 +482,10 @@ class _Typer:
             item = arg_types[lists.MUTATORS[name]]
             list_type = lists.refine(self, receiver, list_type, item, node)
             lists.check_item(list_type, item, node)
-        elif name == "extend" and len(arg_types) == 2 and isinstance(arg_types[1], t.List):
-            list_type = lists.refine(self, receiver, list_type, arg_types[1].dtype, node)
-            lists.check_item(list_type, arg_types[1].dtype, node)
+        elif name in ("extend", "__setslice__") and isinstance(arg_types[-1], t.List) and (
+                arg_types[-1].dtype is not None):
+            list_type = lists.refine(self, receiver, list_type, arg_types[-1].dtype, node)
+            lists.check_item(list_type, arg_types[-1].dtype, node)
         arg_types = [list_type] + list(arg_types[1:])
         kw_types = {k: self.typemap[v] for k, v in kwargs}
         impl = self.resolve(("method", t.List, name), arg_types, kw_types, node)

@@ -82,6 +82,13 @@ class CPUTarget:
         self.engine.finalize_object()
         return {name: self.engine.get_function_address(name) for name in names}
 
+    def add_object(self, data, names):
+        """Load object code (from the on-disk cache) and return the addresses
+        of the named functions; its undefined symbols must be registered."""
+        self.engine.add_object_file(llvm.ObjectFileRef.from_data(data))
+        self.engine.finalize_object()
+        return {name: self.engine.get_function_address(name) for name in names}
+
     def assembly(self, module_text):
         return self.machine.emit_assembly(llvm.parse_assembly(module_text))
 

@@ -156,9 +156,8 @@ def trampoline_address(miss, raise_mark):
 
     with jit_lock():
         if not _trampoline:
-            target = cpu_target()
-            module = ModuleEmitter("ember_trampoline")
-            emit_trampoline(module, miss, raise_mark)
-            optimised = target.optimize(str(module.llvm))
-            _trampoline.append((target.add(optimised, [NAME])[NAME], module.keepalive))
+            addresses, keepalive = cache_module.runtime_module(
+                cpu_target(), "ember_trampoline",
+                lambda module: emit_trampoline(module, miss, raise_mark), [NAME])
+            _trampoline.append((addresses[NAME], keepalive))
         return _trampoline[0][0]

@@ -152,7 +152,8 @@ class Relocations:
         if not self._known:
             import ember.dispatcher  # noqa: F401 - its sentinels are described by name
 
-            for obj in (None, True, False, np.ndarray):
+            for obj in (None, True, False, np.ndarray, *(
+                    v for v in vars(builtins).values() if isinstance(v, type))):
                 self._known[id(obj)] = describe(obj)
             for module, name in _SINGLETONS:
                 obj = getattr(sys.modules[module], name)
@@ -362,22 +363,8 @@ class FunctionCache:
 
     def load(self, key):
         """The record of a valid entry for `key`, or None."""
-        try:
-            with open(self.path(key), "rb") as f:
-                raw = f.read()
-        except OSError:
-            return None
-        head = len(_MAGIC) + 32
-        if raw[:len(_MAGIC)] != _MAGIC or hashlib.sha256(raw[head:]).digest() != raw[
-                len(_MAGIC):head]:
-            return None  # corrupt or truncated
-        try:
-            record = pickle.loads(raw[head:])
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss
-            return None
-        if not isinstance(record, dict) or record.get("key") != key:
-            return None
-        return record if self._unchanged(record["functions"]) else None
+        record = _read(self.path(key), key)
+        return record if record is not None and self._unchanged(record["functions"]) else None
 
     def _unchanged(self, functions):
         for i, (module, qualname, digest) in enumerate(functions):
@@ -411,25 +398,53 @@ class FunctionCache:
                 "name": typed.func.name, "llvm": zlib.compress(str(optimised).encode(), 1)}
 
     def save(self, key, record):
-        """Write the entry atomically; an unwritable cache only warns."""
-        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        path = self.path(key)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        """Write the entry atomically (and the runtime modules this process
+        compiled); an unwritable cache only warns."""
         try:
-            os.makedirs(self.folder, exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(_MAGIC + hashlib.sha256(data).digest() + data)
-            os.replace(tmp, path)
+            _write(self.path(key), record)
         except OSError as exc:
             warnings.warn(EmberCacheWarning(f"could not write the cache entry of "
                                             f"{self.py_func.__qualname__}: {exc}"),
                           stacklevel=_user_stacklevel())
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             return
         _counts["saved"] += 1
+        save_runtime()
+
+
+def _read(path, key):
+    """The record stored at `path` for `key`; None when missing, corrupt,
+    truncated or for another key."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    if raw[:len(_MAGIC)] != _MAGIC or hashlib.sha256(raw[head:]).digest() != raw[
+            len(_MAGIC):head]:
+        return None
+    try:
+        record = pickle.loads(raw[head:])
+    except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+        return None
+    return record if isinstance(record, dict) and record.get("key") == key else None
+
+
+def _write(path, record):
+    """Write atomically: readers see the old file or the whole new one."""
+    data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(_MAGIC + hashlib.sha256(data).digest() + data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def cache_folder(filename):
@@ -439,8 +454,12 @@ def cache_folder(filename):
     beside = os.path.join(os.path.dirname(filename), "__pycache__")
     if _writable(beside):
         return beside
+    return _mirrored(_user_folder(), filename)
+
+
+def _user_folder():
     user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return _mirrored(os.path.join(user, "ember"), filename)
+    return os.path.join(user, "ember")
 
 
 def _mirrored(root, filename):
@@ -462,7 +481,20 @@ def _writable(folder):
 def link(target, record):
     """Load a cache entry's object code; (entry address, objects to keep alive).
     Raises when a symbol cannot be resolved (the caller compiles instead)."""
-    from ember.lib import blas
+    entry = record["entry"]
+    if entry in _loaded:  # this file was loaded (or compiled) in this process already
+        keepalive = [resolve(r, record["arrays"])[0] for r in record["symbols"].values()]
+        _counts["loaded"] += 1
+        return _loaded[entry], keepalive
+    addresses, keepalive = _link(target, record, [entry])
+    _loaded[entry] = addresses[entry]
+    _counts["loaded"] += 1
+    return addresses[entry], keepalive
+
+
+def _link(target, record, names):
+    """Resolve an object's symbols in this process, load it, and return the
+    addresses of `names` and the objects to keep alive."""
     from ember.runtime import threads
 
     externals = record["externals"]
@@ -470,19 +502,66 @@ def link(target, record):
         target.ensure_thread_pool()
     for name in externals:
         if name.startswith("ember_blas_"):
+            from ember.lib import blas
+
             blas.symbol(name[len("ember_blas_"):])
     keepalive = []
     addresses = {}
     for symbol, recipe in record["symbols"].items():
         obj, addresses[symbol] = resolve(recipe, record["arrays"])
         keepalive.append(obj)
-    entry = record["entry"]
-    if entry not in _loaded:
-        for symbol, address in addresses.items():
-            llvm.add_symbol(symbol, address)
-        _loaded[entry] = target.add_object(record["object"], [entry])[entry]
-    _counts["loaded"] += 1
-    return _loaded[entry], keepalive
+    for symbol, address in addresses.items():
+        llvm.add_symbol(symbol, address)
+    return target.add_object(record["object"], names), keepalive
+
+
+# ---- ember's own runtime modules -------------------------------------------------------
+
+_runtime_compiled = {}  # name -> (path, record) of runtime modules compiled here, unsaved
+
+
+def runtime_module(target, name, emit, functions):
+    """JIT one of ember's runtime modules (memory runtime, thread pool,
+    dispatcher trampoline): from the runtime cache when a cache=True process
+    stored it there, else compiled. Returns (addresses of `functions`,
+    objects to keep alive)."""
+    from ember.codegen.module import ModuleEmitter
+
+    key = repr((name, environment(), config.NUM_THREADS))
+    path = os.path.join(_runtime_folder(), f"{name}.{_digest(key.encode())[:24]}.emberc")
+    record = _read(path, key)
+    if record is not None:
+        try:
+            return _link(target, record, functions)
+        except Exception:  # noqa: BLE001 - compile it instead
+            pass
+    module = ModuleEmitter(name, Relocations())
+    emit(module)
+    optimised = target.optimize_runtime(str(module.llvm))
+    relocations = module.relocations
+    relocations.register()
+    obj = target.machine.emit_object(optimised)
+    addresses = target.add_object(obj, functions)
+    if not relocations.problems:
+        _runtime_compiled[name] = (path, {
+            "key": key, "object": obj, "externals": [], "arrays": relocations.arrays,
+            "symbols": {s: r for s, (r, _) in relocations.symbols.items()}})
+    return addresses, module.keepalive
+
+
+def save_runtime():
+    """Store the runtime modules this process compiled (after a cache=True
+    entry was written: nothing is written for programs that do not ask)."""
+    for name, (path, record) in list(_runtime_compiled.items()):
+        try:
+            _write(path, record)
+        except OSError:
+            return
+        del _runtime_compiled[name]
+
+
+def _runtime_folder():
+    return os.path.join(config.CACHE_DIR or _user_folder(), "ember-runtime")
 
 
 def remember(entry, address):

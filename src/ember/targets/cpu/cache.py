@@ -223,9 +223,9 @@ def environment():
             FORMAT, ember.__version__, _ember_sources(), sys.version_info[:3],
             sys.implementation.name, np.__version__, llvmlite.__version__,
             llvm.llvm_version_info, llvm.get_process_triple(), llvm.get_host_cpu_name(),
-            llvm.get_host_cpu_features().flatten(), config.OPT, config.VECMATH,
-            config.USE_BLAS)))
-    return _environment[0]
+            llvm.get_host_cpu_features().flatten())))
+    # Settings that change code generation (tests change them at run time).
+    return f"{_environment[0]}{(config.OPT, config.VECMATH, config.USE_BLAS)}"
 
 
 def _ember_sources():

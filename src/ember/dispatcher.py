@@ -254,8 +254,9 @@ class Dispatcher:
             print(f"{self.__name__}: no compiled signatures yet (call it first)", file=out)
         for spec in specs:
             if spec.from_cache:
-                print(f"{self.__name__} {spec.signature}: loaded from the on-disk cache, no "
-                      "typed source to show (compile without cache=True to see it)", file=out)
+                print(f"# {self.__name__} {spec.signature}: loaded from the on-disk cache; "
+                      "types inferred again", file=out)
+                print(annotate(self.py_func, spec.typed.typed(self.py_func)), file=out)
                 continue
             print(annotate(self.py_func, spec.typed), file=out)
 

@@ -54,6 +54,10 @@ class CachedTypes:
 
         return Signature(self.return_type, self.arg_types)
 
+    def typed(self, py_func):
+        """The typed IR, inferred again on demand (for inspect_types)."""
+        return type_function(lower_function_cached(py_func), self.arg_types)
+
 
 def compile_specialisation(py_func, arg_types, options, miss_sentinel, return_type=None,
                            cache=None):

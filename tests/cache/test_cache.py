@@ -203,7 +203,8 @@ def test_cached_specialisation_supports_introspection(cache_dir):
     assert sum(fresh.stats.cache_hits.values()) == 1
     assert [str(s) for s in fresh.nopython_signatures] == ["float64(float64, float64)"]
     assert "fadd" in fresh.inspect_llvm(fresh.signatures[0])
-    assert "loaded from the on-disk cache" in _types_text(fresh)
+    text = _types_text(fresh)
+    assert "loaded from the on-disk cache" in text and "x: float64" in text
 
 
 def test_eager_signatures_are_cached(cache_dir):

@@ -97,7 +97,7 @@ def compile_specialisation(py_func, arg_types, options, miss_sentinel, return_ty
             cache_module.remember(name, address)
     entry = make_builtin(func.name, address, module.keepalive)
     if key is not None:
-        _save_cached(cache, key, module, optimised, name, typed, obj)
+        _save_cached(cache, key, module, optimised, optimised_text, name, typed, obj)
     return Specialisation(typed, entry, optimised_text, module.keepalive)
 
 
@@ -125,9 +125,9 @@ def _load_cached(cache, key):
     return spec
 
 
-def _save_cached(cache, key, module, optimised, name, typed, obj):
+def _save_cached(cache, key, module, optimised, text, name, typed, obj):
     try:
-        record = cache.record(key, module, optimised, name, typed, obj)
+        record = cache.record(key, module, optimised, text, name, typed, obj)
     except cache_module.Uncacheable as exc:
         cache_module.warn_uncacheable(typed.func.py_func, exc, typed.signature)
         return

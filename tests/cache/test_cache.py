@@ -223,3 +223,27 @@ def _types_text(dispatcher):
     out = io.StringIO()
     dispatcher.inspect_types(file=out)
     return out.getvalue()
+
+
+def test_address_embedded_without_a_symbol_is_caught(cache_dir, monkeypatch):
+    """A constant address that bypassed the relocation scheme (new codegen that
+    forgot pointer_constant) makes the entry uncacheable, never a wrong load."""
+    from llvmlite import ir
+
+    from ember.codegen import models as m
+    from ember.codegen.module import ModuleEmitter
+
+    monkeypatch.setattr(ModuleEmitter, "pointer_constant",
+                        lambda self, address: ir.Constant(m.i64, address).inttoptr(m.i8p))
+
+    @ember.njit(cache=True)
+    def checked_half(x):
+        if x < 0:
+            raise ValueError("negative")
+        return x / 2
+
+    with pytest.warns(EmberCacheWarning, match="embeds an address of this process"):
+        assert checked_half(3.0) == 1.5
+    with pytest.raises(ValueError, match="negative"):
+        checked_half(-1.0)
+    assert not entries(cache_dir)

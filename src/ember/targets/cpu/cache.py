@@ -49,6 +49,9 @@ _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 _SINGLETONS = (("ember.dispatcher", "MISS"), ("ember.dispatcher", "RAISE"))
 _CONSTANTS = {"None": None, "True": True, "False": False, "Ellipsis": Ellipsis}
 
+# A pointer made from an integer constant in LLVM IR text.
+_ADDRESS = re.compile(r"inttoptr \(i64 (\d+) to ptr\)")
+
 _lock = threading.Lock()
 _loaded = {}  # entry symbol -> address: one object file is loaded once per process
 _frozen = {}  # content hash -> array rebuilt from a cache entry (kept alive)
@@ -379,11 +382,15 @@ class FunctionCache:
 
     # ---- saving ----
 
-    def record(self, key, module, optimised, entry, typed, obj):
-        """The entry to write for a compiled module; raises Uncacheable."""
+    def record(self, key, module, optimised, text, entry, typed, obj):
+        """The entry to write for a compiled module (`text`: its optimised IR,
+        as printed before code generation); raises Uncacheable."""
         relocations = module.relocations
         if relocations.problems:
             raise Uncacheable(relocations.problems[0])
+        if any(int(n) >= 1 << 16 for n in _ADDRESS.findall(text)):
+            # an address embedded without ModuleEmitter.pointer_constant
+            raise Uncacheable("its code embeds an address of this process")
         functions = [function_record(f, f is self.py_func) for f in module.py_funcs
                      if not _is_ember_code(f)]
         if not functions or functions[0][:2] != (self.py_func.__module__,
@@ -395,7 +402,7 @@ class FunctionCache:
                 "symbols": {s: r for s, (r, _) in relocations.symbols.items()},
                 "arrays": relocations.arrays, "externals": externals,
                 "arg_types": typed.arg_types, "return_type": typed.return_type,
-                "name": typed.func.name, "llvm": zlib.compress(str(optimised).encode(), 1)}
+                "name": typed.func.name, "llvm": zlib.compress(text.encode(), 1)}
 
     def save(self, key, record):
         """Write the entry atomically (and the runtime modules this process
@@ -540,9 +547,10 @@ def runtime_module(target, name, emit, functions):
     optimised = target.optimize_runtime(str(module.llvm))
     relocations = module.relocations
     relocations.register()
+    embeds_address = any(int(n) >= 1 << 16 for n in _ADDRESS.findall(str(optimised)))
     obj = target.machine.emit_object(optimised)
     addresses = target.add_object(obj, functions)
-    if not relocations.problems:
+    if not relocations.problems and not embeds_address:
         _runtime_compiled[name] = (path, {
             "key": key, "object": obj, "externals": [], "arrays": relocations.arrays,
             "symbols": {s: r for s, (r, _) in relocations.symbols.items()}})

@@ -388,8 +388,7 @@ class FunctionCache:
         relocations = module.relocations
         if relocations.problems:
             raise Uncacheable(relocations.problems[0])
-        if any(int(n) >= 1 << 16 for n in _ADDRESS.findall(text)):
-            # an address embedded without ModuleEmitter.pointer_constant
+        if _embeds_address(text):  # not through ModuleEmitter.pointer_constant
             raise Uncacheable("its code embeds an address of this process")
         functions = [function_record(f, f is self.py_func) for f in module.py_funcs
                      if not _is_ember_code(f)]
@@ -416,6 +415,16 @@ class FunctionCache:
             return
         _counts["saved"] += 1
         save_runtime()
+
+
+def _embeds_address(text):
+    """Whether LLVM IR text makes a pointer of a constant that looks like an
+    address (not small, not a mask such as 2**32 - 1)."""
+    for digits in _ADDRESS.findall(text):
+        n = int(digits)
+        if n >= 1 << 16 and n & (n + 1) and n & (n - 1):
+            return True
+    return False
 
 
 def _read(path, key):
@@ -547,7 +556,7 @@ def runtime_module(target, name, emit, functions):
     optimised = target.optimize_runtime(str(module.llvm))
     relocations = module.relocations
     relocations.register()
-    embeds_address = any(int(n) >= 1 << 16 for n in _ADDRESS.findall(str(optimised)))
+    embeds_address = _embeds_address(str(optimised))
     obj = target.machine.emit_object(optimised)
     addresses = target.add_object(obj, functions)
     if not relocations.problems and not embeds_address:

@@ -54,6 +54,11 @@ def caller(a):
     return s
 
 
+@ember.njit(cache=True)
+def products(a, m):
+    return np.dot(a, a), m @ a[:3]  # BLAS through SciPy's function pointers
+
+
 @ember.njit(cache=True, parallel=True)
 def squares(a):
     s = 0.0
@@ -67,6 +72,8 @@ def main():
     results = {"scalar": scalar(2.5, 4), "arrays": arrays(a).tolist(),
                "draws": draws(7).tolist(), "caller": caller(a),
                "callee": callee(2.0),
+               "products": [x.tolist() if hasattr(x, "tolist") else x
+                            for x in products(a, np.arange(9.0).reshape(3, 3))],
                "squares": squares(np.arange(1000.0))}
     try:
         checked(-1.0)

@@ -56,6 +56,7 @@ def expected_kernels():
             "arrays": [a[i] * 2.0 + table[i % 4] for i in range(10)],
             "draws": np.random.RandomState(42).random_sample(7).tolist(),
             "caller": float(sum(x * 3.0 - 1.0 for x in a)), "callee": 5.0,
+            "products": [285.0, [5.0, 14.0, 23.0]],
             "squares": float(sum(x * x for x in range(1000))),
             "checked": ["ValueError", "negative input", 1.5]}
 
@@ -70,7 +71,7 @@ def test_second_process_loads_every_kernel_from_the_cache(tmp_path):
     cold = run(path)
     assert cold["results"] == expected_kernels()
     assert all(hits == 0 and misses >= 1 for hits, misses in cold["stats"].values())
-    assert len(entries(tmp_path / "__pycache__")) == 7
+    assert len(entries(tmp_path / "__pycache__")) == 8
     warm = run(path)
     assert warm["results"] == expected_kernels()
     assert all(hits >= 1 and misses == 0 for hits, misses in warm["stats"].values()), warm

@@ -248,3 +248,22 @@ def test_address_embedded_without_a_symbol_is_caught(cache_dir, monkeypatch):
     with pytest.raises(ValueError, match="negative"):
         checked_half(-1.0)
     assert not entries(cache_dir)
+
+
+def test_entry_needing_a_symbol_this_process_lacks_is_recompiled(tmp_path):
+    """LLVM aborts the process on an unresolved symbol: such an entry is a miss."""
+    import hashlib
+    import pickle
+
+    path = write(tmp_path, "chain", CHAIN)
+    run(path)
+    (entry,) = [p for p in entries(tmp_path / "__pycache__") if ".other." in p.name]
+    raw = entry.read_bytes()
+    head = raw.index(b"\x00") + 1 + 32
+    record = pickle.loads(raw[head:])
+    record["externals"].append("ember_symbol_nowhere")
+    data = pickle.dumps(record)
+    entry.write_bytes(raw[:head - 32] + hashlib.sha256(data).digest() + data)
+    again = run(path)
+    assert again["results"] == {"inner": 6.0, "outer": 12.0, "other": 4.0}
+    assert again["stats"] == {"inner": [1, 0], "outer": [1, 0], "other": [0, 1]}

@@ -395,8 +395,7 @@ class FunctionCache:
         if not functions or functions[0][:2] != (self.py_func.__module__,
                                                   self.py_func.__qualname__):
             functions.insert(0, function_record(self.py_func, True))
-        externals = sorted({f.name for f in optimised.functions if f.is_declaration} | {
-            g.name for g in optimised.global_variables if g.is_declaration})
+        externals = _externals(optimised)
         return {"key": key, "functions": functions, "object": obj, "entry": entry,
                 "symbols": {s: r for s, (r, _) in relocations.symbols.items()},
                 "arrays": relocations.arrays, "externals": externals,
@@ -415,6 +414,12 @@ class FunctionCache:
             return
         _counts["saved"] += 1
         save_runtime()
+
+
+def _externals(optimised):
+    """The symbols a module uses and does not define (resolved when loaded)."""
+    return sorted({f.name for f in optimised.functions if f.is_declaration} | {
+        g.name for g in optimised.global_variables if g.is_declaration})
 
 
 def _embeds_address(text):
@@ -528,6 +533,10 @@ def _link(target, record, names):
         keepalive.append(obj)
     for symbol, address in addresses.items():
         llvm.add_symbol(symbol, address)
+    missing = [name for name in externals if not name.startswith("llvm.")
+               and not llvm.address_of_symbol(name)]
+    if missing:  # LLVM would abort the process on an unresolved symbol
+        raise LookupError(f"symbols not found in this process: {', '.join(missing)}")
     return target.add_object(record["object"], names), keepalive
 
 
@@ -557,11 +566,12 @@ def runtime_module(target, name, emit, functions):
     relocations = module.relocations
     relocations.register()
     embeds_address = _embeds_address(str(optimised))
+    externals = _externals(optimised)
     obj = target.machine.emit_object(optimised)
     addresses = target.add_object(obj, functions)
     if not relocations.problems and not embeds_address:
         _runtime_compiled[name] = (path, {
-            "key": key, "object": obj, "externals": [], "arrays": relocations.arrays,
+            "key": key, "object": obj, "externals": externals, "arrays": relocations.arrays,
             "symbols": {s: r for s, (r, _) in relocations.symbols.items()}})
     return addresses, module.keepalive
 

@@ -17,7 +17,8 @@ _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "emb
             "ember.lib.joining",
             "ember.lib.matrices",
             "ember.lib.sorting",
-            "ember.lib.linalg")
+            "ember.lib.linalg",
+            "ember.lib.linalg_solve")
 _TABLE = {}
 _loaded = False
 

@@ -14,6 +14,10 @@ The argument kinds, in the order LAPACK takes them:
 - `a`: an array, passed as its data pointer. LAPACK reads and writes it in
   Fortran order and overwrites it: callers pass arrays they own (copies).
 
+A kind marked `+` goes to the complex routine only (rwork), `-` to the real
+one only (geev's wi): compiled code passes every argument, so that one
+implementation serves real and complex dtypes.
+
 Every argument goes by pointer; `info`, the last one, is added here. Routines
 are registered with LLVM as `ember_lapack_<routine>` on first use.
 
@@ -88,65 +92,59 @@ def _symbol(routine):
         return name
 
 
-# family -> (argument kinds, real routine, complex routine); the names without prefix.
+# family -> (argument kinds, real routine, complex routine), names without the prefix.
+# A kind marked + is passed to the complex routine only, - to the real one only:
+# compiled code passes them all (a dummy where unused) and one implementation
+# serves both.
 _FAMILIES = {
-    "gesv": ("iiaiaai", "gesv", "gesv"),  # n nrhs A lda ipiv B ldb
-    "getrf": ("iiaia", "getrf", "getrf"),  # m n A lda ipiv
-    "getri": ("iaiaai", "getri", "getri"),  # n A lda ipiv work lwork
-    "getrs": ("ciiaiaai", "getrs", "getrs"),  # trans n nrhs A lda ipiv B ldb
-    "potrf": ("ciai", "potrf", "potrf"),  # uplo n A lda
-    "geqrf": ("iiaiaai", "geqrf", "geqrf"),  # m n A lda tau work lwork
-    "orgqr": ("iiiaiaai", "orgqr", "ungqr"),  # m n k A lda tau work lwork
-    # jobz uplo n A lda w work lwork iwork liwork
-    "syevd": ("cciaiaaiai", "syevd", None),
+    "gesv": ("i i a i a a i", "gesv", "gesv"),  # n nrhs A lda ipiv B ldb
+    "getrf": ("i i a i a", "getrf", "getrf"),  # m n A lda ipiv
+    "potrf": ("c i a i", "potrf", "potrf"),  # uplo n A lda
+    "geqrf": ("i i a i a a i", "geqrf", "geqrf"),  # m n A lda tau work lwork
+    "orgqr": ("i i i a i a a i", "orgqr", "ungqr"),  # m n k A lda tau work lwork
     # jobz uplo n A lda w work lwork rwork lrwork iwork liwork
-    "heevd": ("cciaiaaiaiai", None, "heevd"),
-    # jobz m n A lda s U ldu VT ldvt work lwork iwork
-    "gesdd_real": ("ciiaiaaiaiaia", "gesdd", None),
+    "syevd": ("c c i a i a a i +a +i a i", "syevd", "heevd"),
     # jobz m n A lda s U ldu VT ldvt work lwork rwork iwork
-    "gesdd_complex": ("ciiaiaaiaiaiaa", None, "gesdd"),
-    # m n nrhs A lda B ldb s rcond rank work lwork iwork
-    "gelsd_real": ("iiiaiaiaraaia", "gelsd", None),
+    "gesdd": ("c i i a i a a i a i a i +a a", "gesdd", "gesdd"),
     # m n nrhs A lda B ldb s rcond rank work lwork rwork iwork
-    "gelsd_complex": ("iiiaiaiaraaiaa", None, "gelsd"),
-    # jobvl jobvr n A lda wr wi VL ldvl VR ldvr work lwork
-    "geev_real": ("cciaiaaaiaiai", "geev", None),
-    # jobvl jobvr n A lda w VL ldvl VR ldvr work lwork rwork
-    "geev_complex": ("cciaiaaiaiaia", None, "geev"),
+    "gelsd": ("i i i a i a i a r a a i +a a", "gelsd", "gelsd"),
+    # jobvl jobvr n A lda w(r) wi VL ldvl VR ldvr work lwork rwork
+    "geev": ("c c i a i a -a a i a i a i +a", "geev", "geev"),
 }
 
 
 def _routine_name(family, dtype):
     kinds, real, complex_ = _FAMILIES[family]
-    name = complex_ if isinstance(dtype, t.Complex) else real
-    return None if name is None else _PREFIX[dtype] + name
+    return _PREFIX[dtype] + (complex_ if isinstance(dtype, t.Complex) else real)
 
 
 def _typer(family):
-    kinds = _FAMILIES[family][0]
+    tokens = _FAMILIES[family][0].split()
 
     def typer(args, kws):
         """(internal)"""
-        if kws or len(args) != len(kinds):
+        if kws or len(args) != len(tokens):
             return None
-        arrays = [a for a, k in zip(args, kinds) if k == "a"]
+        arrays = [a for a, k in zip(args, tokens) if k.endswith("a")]
         if not all(isinstance(a, t.Array) for a in arrays) or arrays[0].dtype not in _PREFIX:
             return None
         dtype = arrays[0].dtype
+        complex_ = isinstance(dtype, t.Complex)
         routine = _routine_name(family, dtype)
-        if routine is None:
-            return None
-        real = dtype.part if isinstance(dtype, t.Complex) else dtype
-        arg_types = [a if k == "a" else real if k == "r" else t.int64
-                     for a, k in zip(args, kinds)]
+        real = dtype.part if complex_ else dtype
+        arg_types = [a if k.endswith("a") else real if k == "r" else t.int64
+                     for a, k in zip(args, tokens)]
+        passed = [not (k[0] == "+" and not complex_ or k[0] == "-" and complex_)
+                  for k in tokens]
+        kinds = "".join(k[-1] for k, keep in zip(tokens, passed) if keep)
 
         def emit(cg, values):
-            return _call(cg, routine, kinds, values, real)
+            return _call(cg, routine, kinds, [v for v, keep in zip(values, passed) if keep])
         return Impl(t.int64, arg_types, emit=emit)
     return typer
 
 
-def _call(cg, routine, kinds, values, real):
+def _call(cg, routine, kinds, values):
     """Call `routine` with each value by reference; its info as an i64."""
     bld = cg.builder
     name = _symbol(routine)
@@ -183,16 +181,24 @@ def _stub(family):
 
 gesv = _stub("gesv")
 getrf = _stub("getrf")
-getri = _stub("getri")
-getrs = _stub("getrs")
 potrf = _stub("potrf")
 geqrf = _stub("geqrf")
 orgqr = _stub("orgqr")
 syevd = _stub("syevd")
-heevd = _stub("heevd")
-gesdd_real = _stub("gesdd_real")
-gesdd_complex = _stub("gesdd_complex")
-gelsd_real = _stub("gelsd_real")
-gelsd_complex = _stub("gelsd_complex")
-geev_real = _stub("geev_real")
-geev_complex = _stub("geev_complex")
+gesdd = _stub("gesdd")
+gelsd = _stub("gelsd")
+geev = _stub("geev")
+
+
+def is_complex(dtype):
+    """Compiled code only: whether a dtype is complex (a constant)."""
+    raise NotImplementedError
+
+
+@register(is_complex)
+def _type_is_complex(args, kws):
+    """(internal)"""
+    from ember.lib.dtypes import dtype_type
+
+    value = isinstance(dtype_type(args[0]), t.Complex)
+    return Impl(t.boolean, args, emit=lambda cg, values: ir.Constant(m.i1, value))

@@ -104,6 +104,16 @@ def fail(exc_class, message, *values):
     raise NotImplementedError
 
 
+def complex_dtype(dtype):
+    """Compiled code only: the complex dtype of a real dtype's precision."""
+    raise NotImplementedError
+
+
+def machine_eps(dtype):
+    """Compiled code only: the machine epsilon of a (real) dtype, as a float64."""
+    raise NotImplementedError
+
+
 def _no_value(cg, values):
     return ir.Constant(m.i8, None)
 
@@ -134,6 +144,21 @@ def _type_real_dtype(args, kws):
     dtype = dtype_type(args[0])
     real = dtype.part if isinstance(dtype, t.Complex) else dtype
     return Impl(t.CompileTimeValue(to_dtype(real), "dtype"), args, emit=_no_value)
+
+
+@register(complex_dtype)
+def _type_complex_dtype(args, kws):
+    """(internal)"""
+    dtype = to_dtype(dtype_type(args[0]))
+    return Impl(t.CompileTimeValue(np.result_type(dtype, np.complex64), "dtype"), args,
+                emit=_no_value)
+
+
+@register(machine_eps)
+def _type_machine_eps(args, kws):
+    """(internal)"""
+    eps = float(np.finfo(to_dtype(dtype_type(args[0]))).eps)
+    return Impl(t.float64, args, emit=lambda cg, values: ir.Constant(m.f64, eps))
 
 
 # ---- helpers compiled with the implementations -----------------------------------------

@@ -584,14 +584,14 @@ def _optional_number(name, what, ty):
 
 @register(np.linalg.cholesky)
 def type_cholesky(args, kws):
-    """cholesky(a): a square 2-D array -> lower L (a = L L^H); LAPACK ?potrf (needs SciPy)"""
+    """cholesky(a): square 2-D -> lower L with a = L L^H; LAPACK ?potrf (needs SciPy)"""
     _lapack_operand("cholesky", args, kws)
     return typed(_cholesky)
 
 
 @register(np.linalg.qr)
 def type_qr(args, kws):
-    """qr(a, mode='reduced'|'complete'|'r'): 2-D arrays; LAPACK ?geqrf, ?orgqr (needs SciPy)"""
+    """qr(a, mode='reduced', 'complete' or 'r'): 2-D; LAPACK ?geqrf, ?orgqr/?ungqr (needs SciPy)"""
     types = _lapack_operand("qr", args, kws, ("a", "mode"))
     mode = _constant_string("qr", "mode", types.get("mode"), "reduced",
                             ("reduced", "complete", "r"))
@@ -600,7 +600,7 @@ def type_qr(args, kws):
 
 @register(np.linalg.eigh)
 def type_eigh(args, kws):
-    """eigh(a, UPLO='L'): a Hermitian 2-D array -> (w, v); LAPACK ?syevd/?heevd (needs SciPy)"""
+    """eigh(a, UPLO='L'): Hermitian 2-D -> (w, v); LAPACK ?syevd/?heevd (needs SciPy)"""
     types = _lapack_operand("eigh", args, kws, ("a", "UPLO"))
     uplo = _constant_string("eigh", "UPLO", types.get("UPLO"), "L", ("L", "U"))
     return typed(_EIGH[uplo])
@@ -608,7 +608,7 @@ def type_eigh(args, kws):
 
 @register(np.linalg.eigvalsh)
 def type_eigvalsh(args, kws):
-    """eigvalsh(a, UPLO='L'): a Hermitian 2-D array; LAPACK ?syevd/?heevd (needs SciPy)"""
+    """eigvalsh(a, UPLO='L'): Hermitian 2-D -> w; LAPACK ?syevd/?heevd (needs SciPy)"""
     types = _lapack_operand("eigvalsh", args, kws, ("a", "UPLO"))
     uplo = _constant_string("eigvalsh", "UPLO", types.get("UPLO"), "L", ("L", "U"))
     return typed(_EIGVALSH[uplo])
@@ -616,15 +616,14 @@ def type_eigvalsh(args, kws):
 
 @register(np.linalg.eig)
 def type_eig(args, kws):
-    """eig(a): a square 2-D array -> complex (w, v) always (NumPy: real when all eigenvalues
-    are); LAPACK ?geev (needs SciPy)"""
+    """eig(a): square 2-D -> complex (w, v), also for real a; LAPACK ?geev (needs SciPy)"""
     types = _lapack_operand("eig", args, kws)
     return typed(_EIG[isinstance(linalg_dtype(types["a"]), t.Complex)])
 
 
 @register(np.linalg.eigvals)
 def type_eigvals(args, kws):
-    """eigvals(a): a square 2-D array -> complex eigenvalues always (see eig); LAPACK ?geev"""
+    """eigvals(a): square 2-D -> complex w even for real a (see eig); LAPACK ?geev (needs SciPy)"""
     types = _lapack_operand("eigvals", args, kws)
     return typed(_EIGVALS[isinstance(linalg_dtype(types["a"]), t.Complex)])
 
@@ -632,8 +631,7 @@ def type_eigvals(args, kws):
 @register(np.linalg.svd)
 @literal_arguments(full_matrices=1, compute_uv=2, hermitian=3)
 def type_svd(args, kws):
-    """svd(a, full_matrices=True, compute_uv=True): 2-D arrays, constant flags; LAPACK ?gesdd
-    (needs SciPy); hermitian=False only"""
+    """svd(a, full_matrices=True, compute_uv=True): 2-D, constant flags; ?gesdd (needs SciPy)"""
     types = _lapack_operand("svd", args, kws, ("a", "full_matrices", "compute_uv", "hermitian"))
     full = _literal_bool("svd", "full_matrices", types.get("full_matrices"), True)
     uv = _literal_bool("svd", "compute_uv", types.get("compute_uv"), True)
@@ -646,8 +644,7 @@ def type_svd(args, kws):
 
 @register(np.linalg.lstsq)
 def type_lstsq(args, kws):
-    """lstsq(a, b, rcond=None): a 2-D, b 1-D or 2-D -> (x, residuals, rank, s); LAPACK ?gelsd
-    (needs SciPy)"""
+    """lstsq(a, b, rcond=None): a 2-D, b 1-D or 2-D; LAPACK ?gelsd (needs SciPy)"""
     types = bound_arguments("lstsq", args, kws, ("a", "b", "rcond"), required=2)
     if not lapack.enabled():
         needs_lapack("lstsq")
@@ -661,8 +658,7 @@ def type_lstsq(args, kws):
 @register(np.linalg.pinv)
 @literal_arguments(hermitian=2)
 def type_pinv(args, kws):
-    """pinv(a, rcond=None): 2-D arrays (cutoff rcond * largest singular value; None: NumPy 2's
-    default); via ?gesdd (needs SciPy)"""
+    """pinv(a, rcond=None): 2-D; through the SVD (needs SciPy); no hermitian=True, no rtol="""
     types = _lapack_operand("pinv", args, kws, ("a", "rcond", "hermitian"))
     _optional_number("pinv", "rcond", types.get("rcond"))
     if _literal_bool("pinv", "hermitian", types.get("hermitian"), False):
@@ -672,7 +668,7 @@ def type_pinv(args, kws):
 
 @register(np.linalg.matrix_rank)
 def type_matrix_rank(args, kws):
-    """matrix_rank(A, tol=None): 1-D or 2-D arrays; SVD through LAPACK (needs SciPy)"""
+    """matrix_rank(A, tol=None): 1-D or 2-D; through the SVD for 2-D (needs SciPy)"""
     types = bound_arguments("matrix_rank", args, kws, ("A", "tol"))
     a = array_operand("matrix_rank", types["A"], "A", (1, 2))
     _optional_number("matrix_rank", "tol", types.get("tol"))
@@ -685,8 +681,7 @@ def type_matrix_rank(args, kws):
 
 @register(np.linalg.cond)
 def type_cond(args, kws):
-    """cond(x, p=None): a square 2-D array; p None, 2, -2 (SVD), 1, -1, inf, -inf, 'fro'
-    (norm(x) * norm(inv(x))); needs SciPy"""
+    """cond(x, p=None): square 2-D; p None, +-1, +-2, +-inf, 'fro' (needs SciPy)"""
     types = bound_arguments("cond", args, kws, ("x", "p"))
     array_operand("cond", types["x"], "x")
     if not lapack.enabled():
@@ -701,8 +696,7 @@ def type_cond(args, kws):
 
 @register(np.linalg.norm)
 def type_norm(args, kws):
-    """norm(x, ord=None): 1-D or 2-D arrays, axis=None; vectors: any ord; matrices: None,
-    'fro', 'nuc', 1, -1, 2, -2, inf, -inf (2, -2, 'nuc' need SciPy)"""
+    """norm(x, ord=None): 1-D, 2-D (no axis=); matrix ord +-2, 'nuc' need SciPy"""
     types = bound_arguments("norm", args, kws, ("x", "ord", "axis", "keepdims"))
     x = array_operand("norm", types["x"], "x", (1, 2))
     for name in ("axis", "keepdims"):

@@ -496,8 +496,9 @@ def _abs_sums(x, axis):
 
 
 def _no_svd(x):
-    raise ValueError("np.linalg.norm(x, 2), norm(x, -2) and norm(x, 'nuc') of a matrix need "
-                     "SciPy (its LAPACK) in compiled code")
+    if x.shape[0] >= 0:  # always: typed as returning the singular values
+        raise ValueError("np.linalg.norm(x, 2), norm(x, -2) and norm(x, 'nuc') of a matrix "
+                         "need SciPy (its LAPACK) in compiled code")
     return np.empty(0, real_dtype(work_dtype(x)))
 
 
@@ -539,11 +540,16 @@ def _no_svd_norm(x, ord=None):
     return _cast(0, real_dtype(work_dtype(x)))
 
 
-def _string_for_vector(ord_name):
-    def bad(x, ord=None):
-        raise ValueError("Invalid norm order '" + ord_name + "' for vectors")
-        return _cast(0, real_dtype(work_dtype(x)))
-    return bad
+def _fro_of_vector(x, ord=None):
+    if x.shape[0] >= 0:  # always: typed as returning a norm
+        raise ValueError("Invalid norm order 'fro' for vectors")
+    return _cast(0, real_dtype(work_dtype(x)))
+
+
+def _nuc_of_vector(x, ord=None):
+    if x.shape[0] >= 0:
+        raise ValueError("Invalid norm order 'nuc' for vectors")
+    return _cast(0, real_dtype(work_dtype(x)))
 
 
 # ---- typing --------------------------------------------------------------------------------
@@ -709,7 +715,7 @@ def type_norm(args, kws):
     if isinstance(order, t.CompileTimeValue):
         name = _constant_string("norm", "ord", order, None, ("fro", "nuc"))
         if x.ndim == 1:
-            return typed(_string_for_vector(name))
+            return typed(_fro_of_vector if name == "fro" else _nuc_of_vector)
         if name == "fro":
             return typed(_norm_fro)
         return typed(_norm_nuc if lapack.enabled() else _no_svd_norm)

@@ -481,3 +481,38 @@ def test_without_scipy(monkeypatch):
     close(compiled(norm_ord, "no scipy")(a, 1), np.linalg.norm(a, 1), np.float64)
     with pytest.raises(ValueError, match="need SciPy"):
         compiled(norm_ord, "no scipy")(a, 2)
+
+
+# ---- empty matrices --------------------------------------------------------------------
+
+EMPTY_CASES = {
+    "inv": lambda a: np.linalg.inv(a),
+    "det": lambda a: np.linalg.det(a),
+    "slogdet": lambda a: np.linalg.slogdet(a),
+    "cholesky": lambda a: np.linalg.cholesky(a),
+    "eigh": lambda a: np.linalg.eigh(a),
+    "eig": lambda a: np.linalg.eig(a),
+    "qr": lambda a: np.linalg.qr(a),
+    "svd": lambda a: np.linalg.svd(a),
+    "pinv": lambda a: np.linalg.pinv(a),
+    "lstsq": lambda a: np.linalg.lstsq(a, np.ones((a.shape[0], 2))),
+    "matrix_rank": lambda a: np.linalg.matrix_rank(a),
+    "norm": lambda a: np.linalg.norm(a),
+}
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 3), (3, 0)])
+def test_empty_matrices(with_lapack, shape):
+    a = np.zeros(shape)
+    for name, func in EMPTY_CASES.items():
+        try:
+            want = func(a)
+        except np.linalg.LinAlgError as exc:
+            with pytest.raises(np.linalg.LinAlgError, match=f"^{exc}$"):
+                compiled(func, True)(a)
+            continue
+        got = compiled(func, True)(a)
+        got, want = (got, want) if isinstance(want, tuple) else ((got,), (want,))
+        for g, w in zip(got, want):
+            assert np.shape(g) == np.shape(w), name
+            np.testing.assert_allclose(g, w)

@@ -319,10 +319,7 @@ def _gelsd(a, b, bb, nrhs, rcond):
                             work.shape[0], rwork, iwork)
         if info > 0:
             raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
-    else:
-        for i in range(bb.shape[0]):
-            for j in range(nrhs):
-                bb[i, j] = 0
+    # else an empty a: x is zero (bb's rows below m are zeros), the residuals b's norms
     r = rank[0]
     full = r == n and m > n
     residuals = np.zeros(nrhs if full else 0, real_dtype(dtype))

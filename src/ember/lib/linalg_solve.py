@@ -407,42 +407,10 @@ _SLOGDET = {True: _slogdet(_lu_lapack), False: _slogdet(_lu_loops)}
 
 # ---- matrix_power -------------------------------------------------------------------------
 
-def _matrix_power(inverse):
-    def matrix_power(a, n):
-        check_square(a)
-        if n == 0:
-            return identity(a.shape[0], a.dtype)
-        if n < 0:
-            base = inverse(a)
-            n = -n
-        else:
-            base = fortran_copy(a, a.dtype)
-        result = base
-        first = True
-        while n > 0:  # binary powering, as NumPy
-            if n & 1:
-                if first:
-                    result = base
-                    first = False
-                else:
-                    result = np.dot(result, base)
-            n >>= 1
-            if n:
-                base = np.dot(base, base)
-        return result
-    return matrix_power
-
-
-def _matrix_power_int(a, n):
-    check_square(a)
-    if n < 0:
-        raise ValueError("np.linalg.matrix_power() of an integer matrix to a negative power is "
-                         "not supported in compiled code (NumPy's result would be float64); "
-                         "convert the matrix to float first")
-    if n == 0:
-        return identity(a.shape[0], a.dtype)
-    base = fortran_copy(a, a.dtype)
-    result = base
+def _power(x, n):
+    """x ** n (n >= 1) by binary powering, as NumPy."""
+    base = x  # a local: its layout may change (parameters keep their type)
+    result = x
     first = True
     while n > 0:
         if n & 1:
@@ -455,6 +423,28 @@ def _matrix_power_int(a, n):
         if n:
             base = np.dot(base, base)
     return result
+
+
+def _matrix_power(inverse):
+    def matrix_power(a, n):
+        check_square(a)
+        if n == 0:
+            return identity(a.shape[0], a.dtype)
+        if n < 0:
+            return _power(inverse(a), -n)
+        return _power(fortran_copy(a, a.dtype), n)
+    return matrix_power
+
+
+def _matrix_power_int(a, n):
+    check_square(a)
+    if n < 0:
+        raise ValueError("np.linalg.matrix_power() of an integer matrix to a negative power is "
+                         "not supported in compiled code (NumPy's result would be float64); "
+                         "convert the matrix to float first")
+    if n == 0:
+        return identity(a.shape[0], a.dtype)
+    return _power(fortran_copy(a, a.dtype), n)
 
 
 _MATRIX_POWER = {True: _matrix_power(_inv_lapack), False: _matrix_power(_inv_loops)}

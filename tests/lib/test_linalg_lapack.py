@@ -126,6 +126,13 @@ def test_solvers_against_numpy(use_lapack, dtype, n):
         all_close(compiled(inverse_powers, use_lapack)(a), inverse_powers(a), work)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64])
+def test_larger_systems(use_lapack, dtype):
+    """Beyond linalg_solve._SMALL, solve allocates x and the factors apart."""
+    a, b, bb = square(40, dtype), data(40, dtype, 1), data((40, 3), dtype, 2)
+    all_close(compiled(solvers, use_lapack)(a, b, bb)[:3], solvers(a, b, bb)[:3], dtype)
+
+
 def test_mixed_dtypes_promote_as_numpy(use_lapack):
     a, b = square(5, np.float32), data(5, np.complex128, 1)
     got = compiled(solvers, use_lapack)(a, b, data((5, 2), np.int32))

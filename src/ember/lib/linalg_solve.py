@@ -227,12 +227,32 @@ def _gesv(a, x, nrhs):
         raise np.linalg.LinAlgError("Singular matrix")
 
 
+_SMALL = 32  # systems up to this size are solved in one allocation
+
+
 def _solve_vector_lapack(a, b):
     check_square(a)
     _check_rhs_vector(a, b)
     dtype = work_dtype(a, b)
-    x = vector_copy(b, dtype)
-    _gesv(fortran_copy(a, dtype), x, 1)
+    n = a.shape[0]
+    if n > _SMALL:
+        x = vector_copy(b, dtype)
+        _gesv(fortran_copy(a, dtype), x, 1)
+        return x
+    # Small systems (a loop of 4x4 solves): allocation is most of the cost, so x, the
+    # factors and the pivots share one buffer (x first: the result is a view of it).
+    # The pivots are written as 32-bit ints into elements of `dtype`, and never read.
+    buf = np.empty(n * n + 2 * n + 1, dtype)
+    x = buf[:n]
+    for i in range(n):
+        x[i] = b[i]
+    lu = buf[n:n + n * n].reshape((n, n)).T
+    for j in range(n):
+        for i in range(n):
+            lu[i, j] = a[i, j]
+    info = lapack.gesv(n, 1, lu, max(n, 1), buf[n + n * n:], x, max(n, 1))
+    if info > 0:
+        raise np.linalg.LinAlgError("Singular matrix")
     return x
 
 
@@ -255,17 +275,14 @@ def _inv_lapack(a):
 
 
 def _lu_lapack(a):
-    """(LU factors in Fortran order, pivots 0-based as int64)."""
+    """(LU factors in Fortran order, LAPACK's pivots: 1-based int32)."""
     check_square(a)
     dtype = work_dtype(a)
     n = a.shape[0]
     lu = fortran_copy(a, dtype)
     ipiv = np.empty(max(n, 1), np.int32)
     lapack.getrf(n, n, lu, max(n, 1), ipiv)  # info > 0: an exact zero on U's diagonal
-    piv = np.empty(n, np.int64)
-    for i in range(n):
-        piv[i] = ipiv[i] - 1
-    return lu, piv
+    return lu, ipiv
 
 
 # ---- LU with partial pivoting, for machines without SciPy ------------------------------
@@ -360,17 +377,17 @@ def _inv_loops(a):
 
 # ---- determinants from LU factors --------------------------------------------------------
 
-def _det_from(lu, piv):
+def _det_from(lu, piv, base):
     n = lu.shape[0]
     d = _cast(1, lu.dtype)
     for k in range(n):
         d *= lu[k, k]
-        if piv[k] != k:
+        if piv[k] != k + base:
             d = -d
     return d
 
 
-def _slogdet_from(lu, piv):
+def _slogdet_from(lu, piv, base):
     n = lu.shape[0]
     dtype = lu.dtype
     sign = _cast(1, dtype)
@@ -382,27 +399,28 @@ def _slogdet_from(lu, piv):
             return _cast(0, dtype), _cast(-np.inf, real_dtype(dtype))
         sign *= d / size
         logdet += np.log(size)
-        if piv[k] != k:
+        if piv[k] != k + base:
             sign = -sign
     return sign, _cast(logdet, real_dtype(dtype))
 
 
-def _det(lu_of):
+def _det(lu_of, base):
+    """det from the factors of `lu_of`, whose pivots count from `base`."""
     def det(a):
         lu, piv = lu_of(a)
-        return _det_from(lu, piv)
+        return _det_from(lu, piv, base)
     return det
 
 
-def _slogdet(lu_of):
+def _slogdet(lu_of, base):
     def slogdet(a):
         lu, piv = lu_of(a)
-        return _slogdet_from(lu, piv)
+        return _slogdet_from(lu, piv, base)
     return slogdet
 
 
-_DET = {True: _det(_lu_lapack), False: _det(_lu_loops)}
-_SLOGDET = {True: _slogdet(_lu_lapack), False: _slogdet(_lu_loops)}
+_DET = {True: _det(_lu_lapack, 1), False: _det(_lu_loops, 0)}
+_SLOGDET = {True: _slogdet(_lu_lapack, 1), False: _slogdet(_lu_loops, 0)}
 
 
 # ---- matrix_power -------------------------------------------------------------------------

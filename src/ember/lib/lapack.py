@@ -99,6 +99,7 @@ def _symbol(routine):
 _FAMILIES = {
     "gesv": ("i i a i a a i", "gesv", "gesv"),  # n nrhs A lda ipiv B ldb
     "getrf": ("i i a i a", "getrf", "getrf"),  # m n A lda ipiv
+    "getri": ("i a i a a i", "getri", "getri"),  # n A lda ipiv work lwork
     "potrf": ("c i a i", "potrf", "potrf"),  # uplo n A lda
     "geqrf": ("i i a i a a i", "geqrf", "geqrf"),  # m n A lda tau work lwork
     "orgqr": ("i i i a i a a i", "orgqr", "ungqr"),  # m n k A lda tau work lwork
@@ -181,6 +182,7 @@ def _stub(family):
 
 gesv = _stub("gesv")
 getrf = _stub("getrf")
+getri = _stub("getri")
 potrf = _stub("potrf")
 geqrf = _stub("geqrf")
 orgqr = _stub("orgqr")

@@ -432,6 +432,29 @@ def test_norms(with_lapack, dtype):
         np.testing.assert_allclose(g, w, **tolerance(work))
 
 
+def axis_norms(a):
+    return (np.linalg.norm(a, axis=1), np.linalg.norm(a, axis=0), np.linalg.norm(a, 1, -1),
+            np.linalg.norm(a, np.inf, 0), np.linalg.norm(a, 3, axis=-2),
+            np.linalg.norm(a, axis=None, keepdims=False))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex128, np.int64])
+def test_norms_along_an_axis(dtype):
+    a = data((5, 3), dtype)[:, ::-1]
+    work = np.float64 if np.dtype(dtype).kind == "i" else dtype
+    got, want = compiled(axis_norms, True)(a), axis_norms(a)
+    for g, w in zip(got[:-1], want[:-1]):
+        close(g, w, work)
+    np.testing.assert_allclose(got[-1], want[-1], **tolerance(work))
+    with pytest.raises(np.exceptions.AxisError, match="^axis 2 is out of bounds for array of "
+                                                      "dimension 2$"):
+        compiled(norm_axis, True)(a, 2)
+
+
+def norm_axis(x, axis):
+    return np.linalg.norm(x, axis=axis)
+
+
 def norm_ord(x, order):
     return np.linalg.norm(x, order)
 
@@ -450,8 +473,8 @@ def test_invalid_norm_orders(with_lapack):
     (det, (np.ones((2, 2, 2)),), r"stacks of matrices are not supported"),
     (solve, (np.eye(2), np.ones((2, 2, 2))), r"'b' is 3-D"),
     (inv, (2.0,), r"argument 'a' must be a 2-D array, not float64"),
-    (lambda a: np.linalg.norm(a, axis=0), (np.ones((2, 2)),), r"argument 'axis' is not "
-                                                             r"supported"),
+    (lambda a: np.linalg.norm(a, axis=(0, 1)), (np.ones((2, 2)),), r"an int axis of a 2-D"),
+    (lambda a: np.linalg.norm(a, keepdims=True), (np.ones((2, 2)),), r"keepdims=True"),
     (lambda a: np.linalg.qr(a, mode="raw"), (np.ones((2, 2)),), r"argument 'mode' must be"),
 ])
 def test_unsupported_forms_are_typing_errors(func, args, message):

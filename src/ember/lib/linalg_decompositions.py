@@ -28,6 +28,7 @@ from ember.lib.linalg_solve import (
     bound_arguments,
     check_square,
     complex_dtype,
+    fail,
     fortran_copy,
     linalg_dtype,
     machine_eps,
@@ -697,26 +698,65 @@ def type_cond(args, kws):
     return typed(_cond_none if p is None or isinstance(p, t.NoneType) else _cond_number)
 
 
+def _full_signature(norm):
+    """norm(x, ord) as np.linalg.norm's signature (axis=None, keepdims=False: checked
+    while typing)."""
+    def full(x, ord=None, axis=None, keepdims=False):
+        return norm(x, ord)
+    return full
+
+
+def _norm_along_axis(x, ord=None, axis=None, keepdims=False):
+    """Vector norms of a 2-D array's columns (axis 0) or rows (axis 1)."""
+    ax = axis + 2 if axis < 0 else axis
+    if ax != 0 and ax != 1:
+        fail(np.exceptions.AxisError, "axis %lld is out of bounds for array of dimension 2",
+             axis)
+    m, n = x.shape
+    count = n if ax == 0 else m
+    out = np.empty(count, real_dtype(work_dtype(x)))
+    for k in range(count):
+        if ax == 0:
+            out[k] = _vector_norm(x[:, k], ord)
+        else:
+            out[k] = _vector_norm(x[k], ord)
+    return out
+
+
+_NORMS = {impl: _full_signature(impl) for impl in (
+    _fro_of_vector, _nuc_of_vector, _norm_fro, _norm_nuc, _no_svd_norm, _vector_norm,
+    _MATRIX_NORM, _MATRIX_NORM_NO_SVD)}
+
+
 @register(np.linalg.norm)
+@literal_arguments(keepdims=3)
 def type_norm(args, kws):
-    """norm(x, ord=None): 1-D, 2-D (no axis=); matrix ord +-2, 'nuc' need SciPy"""
+    """norm(x, ord=None, axis=None): 1-D, 2-D; int axis: vector norms; ord +-2, 'nuc' need SciPy"""
     types = bound_arguments("norm", args, kws, ("x", "ord", "axis", "keepdims"))
     x = array_operand("norm", types["x"], "x", (1, 2))
-    for name in ("axis", "keepdims"):
-        given = types.get(name)
-        if given is not None and not isinstance(given, t.NoneType) and not (
-                name == "keepdims" and literal_value(given) is False):
-            raise TypingError(f"np.linalg.norm() argument '{name}' is not supported in compiled "
-                              "code yet (only the whole array: axis=None)")
+    keepdims = types.get("keepdims")
+    if keepdims is not None and literal_value(keepdims) is not False:
+        raise TypingError("np.linalg.norm(keepdims=True) is not supported in compiled code")
+    axis = types.get("axis")
     order = types.get("ord")
+    if axis is not None and not isinstance(axis, t.NoneType):
+        if not isinstance(axis, t.Integer) or x.ndim != 2:
+            raise TypingError(f"np.linalg.norm() supports axis=None, or an int axis of a 2-D "
+                              f"array (the vector norms of its rows or columns), not axis of "
+                              f"type {axis} for {x}")
+        if isinstance(order, t.CompileTimeValue):
+            raise TypingError("np.linalg.norm() with an int axis takes a number ord (vector "
+                              "norms), not 'fro' or 'nuc'")
+        _optional_number("norm", "ord", order)
+        return typed(_norm_along_axis)
     if isinstance(order, t.CompileTimeValue):
         name = _constant_string("norm", "ord", order, None, ("fro", "nuc"))
         if x.ndim == 1:
-            return typed(_fro_of_vector if name == "fro" else _nuc_of_vector)
+            return typed(_NORMS[_fro_of_vector if name == "fro" else _nuc_of_vector])
         if name == "fro":
-            return typed(_norm_fro)
-        return typed(_norm_nuc if lapack.enabled() else _no_svd_norm)
+            return typed(_NORMS[_norm_fro])
+        return typed(_NORMS[_norm_nuc if lapack.enabled() else _no_svd_norm])
     _optional_number("norm", "ord", order)
     if x.ndim == 1:
-        return typed(_vector_norm)
-    return typed(_MATRIX_NORM if lapack.enabled() else _MATRIX_NORM_NO_SVD)
+        return typed(_NORMS[_vector_norm])
+    return typed(_NORMS[_MATRIX_NORM if lapack.enabled() else _MATRIX_NORM_NO_SVD])

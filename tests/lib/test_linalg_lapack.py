@@ -220,6 +220,27 @@ def test_right_hand_side_mismatch_message(use_lapack, b_shape):
     assert str(got.value) == str(want.value)
 
 
+def stacked(a):
+    return np.linalg.inv(a), np.linalg.det(a), np.linalg.slogdet(a)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64, np.int64])
+def test_stacks_of_matrices(use_lapack, dtype):
+    a = np.stack([square(3, dtype, seed) for seed in range(5)])[:, ::-1]
+    work = np.float64 if np.dtype(dtype).kind == "i" else dtype
+    got, want = compiled(stacked, use_lapack)(a), stacked(a)
+    all_close(got[:2], want[:2], work)
+    all_close(got[2], want[2], work)
+    empty = compiled(stacked, use_lapack)(np.zeros((0, 2, 2), dtype))
+    assert empty[0].shape == (0, 2, 2) and empty[1].shape == (0,)
+    singular = a.copy()
+    singular[3] = 0
+    with pytest.raises(np.linalg.LinAlgError, match="^Singular matrix$"):
+        compiled(stacked, use_lapack)(singular)
+    with pytest.raises(np.linalg.LinAlgError, match="must be square"):
+        compiled(stacked, use_lapack)(np.zeros((2, 2, 3), dtype))
+
+
 def power(a, n):
     return np.linalg.matrix_power(a, n)
 
@@ -469,10 +490,12 @@ def test_invalid_norm_orders(with_lapack):
 # ---- typing errors ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("func, args, message", [
-    (inv, (np.ones(3),), r"np.linalg.inv\(\) supports 2-D arrays in compiled code; 'a' is 1-D"),
-    (det, (np.ones((2, 2, 2)),), r"stacks of matrices are not supported"),
+    (inv, (np.ones(3),), r"np.linalg.inv\(\) supports 2-D or 3-D arrays in compiled code; "
+                         r"'a' is 1-D"),
+    (cholesky, (np.ones((2, 2, 2)),), r"stacks of matrices are not supported"),
+    (det, (np.ones((2, 2, 2, 2)),), r"'a' is 4-D .*more than one stacking axis"),
     (solve, (np.eye(2), np.ones((2, 2, 2))), r"'b' is 3-D"),
-    (inv, (2.0,), r"argument 'a' must be a 2-D array, not float64"),
+    (inv, (2.0,), r"argument 'a' must be a 2-D or 3-D array, not float64"),
     (lambda a: np.linalg.norm(a, axis=(0, 1)), (np.ones((2, 2)),), r"an int axis of a 2-D"),
     (lambda a: np.linalg.norm(a, keepdims=True), (np.ones((2, 2)),), r"keepdims=True"),
     (lambda a: np.linalg.qr(a, mode="raw"), (np.ones((2, 2)),), r"argument 'mode' must be"),

@@ -14,7 +14,8 @@ Numba; NumPy's are C-ordered): the values are NumPy's.
 
 Errors are NumPy's: np.linalg.LinAlgError("Singular matrix"), "Last 2
 dimensions of the array must be square", ValueError for mismatched right-hand
-sides. Stacks of matrices (ndim > 2) are a TypingError.
+sides. inv, det and slogdet also take a 3-D stack of matrices (the 2-D
+function on each); other stacks are a TypingError.
 
 The helpers here (`work_dtype`, `fortran_copy`, `check_square`, `typed`)
 serve ember.lib.linalg_decompositions too.
@@ -58,7 +59,9 @@ def array_operand(name, ty, what="a", ndims=(2,)):
         raise TypingError(f"np.linalg.{name}() needs an array of numbers (bool, int, "
                           f"float32/64, complex64/128), not {ty}")
     if ty.ndim not in ndims:
-        extra = "; stacks of matrices are not supported in compiled code" if ty.ndim > 2 else ""
+        extra = ("" if ty.ndim <= 2 else
+                 "; stacks of matrices are not supported in compiled code" if 3 not in ndims
+                 else "; stacks with more than one stacking axis are not supported")
         raise TypingError(f"np.linalg.{name}() supports {supported} arrays in compiled code; "
                           f"'{what}' is {ty.ndim}-D ({ty}){extra}")
     return ty
@@ -473,6 +476,61 @@ def _matrix_power_int(a, n):
     return _power(fortran_copy(a, a.dtype), n)
 
 
+# ---- stacks of matrices (3-D arrays): the 2-D function on each ---------------------------
+
+def _inv_stack(inverse):
+    def inv(a):
+        dtype = work_dtype(a)
+        out = np.empty((a.shape[0], a.shape[1], a.shape[2]), dtype)
+        if a.shape[1] != a.shape[2]:
+            raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+        for i in range(a.shape[0]):
+            out[i] = inverse(a[i])
+        return out
+    return inv
+
+
+def _det_stack(det):
+    def dets(a):
+        if a.shape[1] != a.shape[2]:
+            raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+        out = np.empty(a.shape[0], work_dtype(a))
+        for i in range(a.shape[0]):
+            out[i] = det(a[i])
+        return out
+    return dets
+
+
+def _slogdet_stack(slogdet):
+    def slogdets(a):
+        if a.shape[1] != a.shape[2]:
+            raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+        dtype = work_dtype(a)
+        signs = np.empty(a.shape[0], dtype)
+        logs = np.empty(a.shape[0], real_dtype(dtype))
+        for i in range(a.shape[0]):
+            sign, log = slogdet(a[i])
+            signs[i] = sign
+            logs[i] = log
+        return signs, logs
+    return slogdets
+
+
+_STACKS = {"matrices": _inv_stack, "scalars": _det_stack, "pairs": _slogdet_stack}
+_stacked_cache = {}
+
+
+def _stacked(func, kind, ndim):
+    """func itself for a 2-D argument; for a 3-D one, func applied to each matrix."""
+    if ndim == 2:
+        return func
+    key = (func, kind)
+    if key not in _stacked_cache:
+        _stacked_cache[key] = _STACKS[kind](func)
+    return _stacked_cache[key]
+
+
+_INV = {True: _inv_lapack, False: _inv_loops}
 _MATRIX_POWER = {True: _matrix_power(_inv_lapack), False: _matrix_power(_inv_loops)}
 
 
@@ -493,26 +551,26 @@ def type_solve(args, kws):
 
 @register(np.linalg.inv)
 def type_inv(args, kws):
-    """inv(a): a square 2-D array; LAPACK ?gesv (LU loops without SciPy)"""
+    """inv(a): square 2-D, or a 3-D stack; LAPACK ?getrf, ?getri (LU loops without SciPy)"""
     types = bound_arguments("inv", args, kws, ("a",))
-    array_operand("inv", types["a"])
-    return typed(_inv_lapack if lapack.enabled() else _inv_loops)
+    a = array_operand("inv", types["a"], ndims=(2, 3))
+    return typed(_stacked(_INV[lapack.enabled()], "matrices", a.ndim))
 
 
 @register(np.linalg.det)
 def type_det(args, kws):
-    """det(a): a square 2-D array; LAPACK ?getrf (LU loops without SciPy)"""
+    """det(a): square 2-D, or a 3-D stack; LAPACK ?getrf (LU loops without SciPy)"""
     types = bound_arguments("det", args, kws, ("a",))
-    array_operand("det", types["a"])
-    return typed(_DET[lapack.enabled()])
+    a = array_operand("det", types["a"], ndims=(2, 3))
+    return typed(_stacked(_DET[lapack.enabled()], "scalars", a.ndim))
 
 
 @register(np.linalg.slogdet)
 def type_slogdet(args, kws):
-    """slogdet(a): a square 2-D array -> a (sign, logabsdet) tuple; LAPACK ?getrf"""
+    """slogdet(a): square 2-D, or a 3-D stack -> (sign, logabsdet); LAPACK ?getrf"""
     types = bound_arguments("slogdet", args, kws, ("a",))
-    array_operand("slogdet", types["a"])
-    return typed(_SLOGDET[lapack.enabled()])
+    a = array_operand("slogdet", types["a"], ndims=(2, 3))
+    return typed(_stacked(_SLOGDET[lapack.enabled()], "pairs", a.ndim))
 
 
 @register(np.linalg.matrix_power)

@@ -18,7 +18,9 @@ _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "emb
             "ember.lib.joining",
             "ember.lib.matrices",
             "ember.lib.sorting",
-            "ember.lib.linalg")
+            "ember.lib.linalg",
+            "ember.lib.linalg_solve",
+            "ember.lib.linalg_decompositions")
 _TABLE = {}
 _loaded = False
 

@@ -226,6 +226,15 @@ def _same_shape(a, weights):
         fail(TypeError, "Axis must be specified when shapes of a and weights differ.")
 
 
+def weighted_values(a, weights, dtype):
+    """NumPy's multiply(a, weights, dtype=dtype) as a new array: summed as a plain
+    array, it keeps NumPy's summation order exactly."""
+    product = np.empty(a.shape, dtype=dtype)
+    product[...] = a
+    product *= weights
+    return product
+
+
 @functools.cache
 def _weighted(dtype, along):
     work = dtype.type
@@ -238,14 +247,14 @@ def _weighted(dtype, along):
             scale = np.sum(weights.astype(dtype), axis)
             if np.any(scale == 0.0):
                 fail(ZeroDivisionError, "Weights sum to zero, can't be normalized")
-            return np.sum(a.astype(dtype) * weights.astype(dtype), axis) / scale
+            return np.sum(weighted_values(a, weights, dtype), axis) / scale
     else:
         def average(a, axis=None, weights=None, returned=False, keepdims=False):
             _same_shape(a, weights)
             scale = np.sum(weights.astype(dtype))
             if scale == 0.0:
                 fail(ZeroDivisionError, "Weights sum to zero, can't be normalized")
-            return work(np.sum(a.astype(dtype) * weights.astype(dtype)) / scale)
+            return work(np.sum(weighted_values(a, weights, dtype)) / scale)
     return average
 
 

@@ -83,9 +83,52 @@ def test_ints_and_bools(a):
     check(arg_reductions(a), arg_reductions.py_func(a))
 
 
-def test_axis_is_not_supported():
+@ember.njit
+def along(a, axis):
+    return (np.nansum(a, axis), np.nanprod(a, axis=axis), np.nanmean(a, axis),
+            np.nanvar(a, axis), np.nanstd(a, axis, ddof=1), np.nanmax(a, axis),
+            np.nanmin(a, axis), np.nanargmax(a, axis), np.nanargmin(a, axis))
+
+
+def check_arrays(got, want):
+    for k, (g, w) in enumerate(zip(got, want)):
+        np.testing.assert_array_equal(g, w, strict=True, err_msg=str(k))
+
+
+@pytest.mark.parametrize("a", [
+    with_nans((5, 40), np.float64),
+    with_nans((3, 40, 10), np.float32)[:, :, ::2],
+])
+def test_along_an_axis(a):
+    a[0] = 2.0  # no all-NaN lane (nanargmax would raise)
+    a[..., 0] = 1.0
+    if a.ndim == 3:
+        a[:, 0] = 3.0
+    for axis in range(-1, a.ndim):
+        check_arrays(along(a, axis), along.py_func(a, axis))
+
+
+def test_along_an_axis_all_nan_lane_and_ints():
+    a = with_nans((3, 4), np.float64)
+    a[1] = np.nan
+    with pytest.raises(ValueError, match="All-NaN slice encountered"):
+        along(a, 1)
+    ints = rng.integers(-9, 9, (4, 5))
+    check_arrays(along(ints, 0), along.py_func(ints, 0))
+
     @ember.njit
-    def along(a):
-        return np.nansum(a, axis=0)
+    def one_d(a, axis):
+        return np.nanmean(a, axis), np.nanmax(a, axis=axis)
+    b = with_nans(9, np.float64)
+    b[0] = 1.0
+    check(one_d(b, -1), one_d.py_func(b, -1))
+    with pytest.raises(np.exceptions.AxisError, match="axis 1 is out of bounds"):
+        one_d(b, 1)
+
+
+def test_unsupported_keywords():
+    @ember.njit
+    def kept(a):
+        return np.nansum(a, axis=0, keepdims=True)
     with pytest.raises(TypingError, match=r"nansum\(\) does not support arguments"):
-        along(np.ones((2, 2)))
+        kept(np.ones((2, 2)))

@@ -15,6 +15,7 @@ import functools
 import numpy as np
 
 from ember.lib.joining import fail
+from ember.lib.statistics import _axis_index, _finish, _prepare
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
@@ -130,42 +131,106 @@ def nanargmin_float(a, axis=None, ddof=0):
     return _arg_extremum(a, -1, "attempt to get argmin of an empty sequence")
 
 
+# ---- along an axis ----------------------------------------------------------------------
+# Sums keep NumPy's order along the axis through np.sum(x, axis) of the array
+# with NaNs replaced; extrema reduce each lane (copied out) with the
+# whole-array function. A 1-D array uses the whole-array form.
+
+@functools.cache
+def _one_axis(whole):
+    """The whole-array function for 1-D arrays, after checking the axis."""
+    def reduce_1d(a, axis=None, ddof=0):
+        _axis_index(axis, 1)
+        return whole(a, None, ddof)
+    return reduce_1d
+
+
+@functools.cache
+def _nansum_along(work, multiply):
+    def nansum_along(a, axis=None, ddof=0):
+        if multiply:
+            return np.prod(replaced(a, work(1)).reshape(a.shape), axis)
+        return np.sum(replaced(a, work(0)).reshape(a.shape), axis)
+    return nansum_along
+
+
+@functools.cache
+def _nanmean_along(dtype):
+    def nanmean_along(a, axis=None, ddof=0):
+        total = np.sum(replaced(a, dtype.type(0)).reshape(a.shape), axis)
+        return (total / np.sum(a == a, axis)).astype(dtype)  # computed as float64, as NumPy
+    return nanmean_along
+
+
+@functools.cache
+def _nanvar_along(dtype, root):
+    def nanvar_along(a, axis=None, ddof=0):
+        filled = replaced(a, dtype.type(0)).reshape(a.shape)
+        count = np.sum(a == a, axis, keepdims=True)
+        mean = (np.sum(filled, axis, keepdims=True) / count).astype(dtype)
+        deviations = np.where(a == a, filled - mean, dtype.type(0))
+        dof = np.sum(a == a, axis) - ddof
+        var = (np.sum(deviations * deviations, axis) / dof).astype(dtype)
+        var[dof <= 0] = np.nan
+        if root:
+            return np.sqrt(var).astype(dtype)
+        return var
+    return nanvar_along
+
+
+@functools.cache
+def _lanes(whole, dtype):
+    """whole() of each lane of `a` along `axis`, into an array of `dtype`."""
+    def lanes(a, axis=None, ddof=0):
+        v, ax = _prepare(a, axis)
+        outer, n, inner = v.shape
+        out = np.empty((outer, inner), dtype=dtype)
+        lane = np.empty(n, dtype=a.dtype)
+        for i in range(outer):
+            for k in range(inner):
+                for j in range(n):
+                    lane[j] = v[i, j, k]
+                out[i, k] = whole(lane, None, 0)
+        return _finish(out, a.shape, ax, False)
+    return lanes
+
+
 # ---- int and bool arrays: the ordinary reductions ------------------------------------
 
 def nansum_int(a, axis=None, ddof=0):
-    return np.sum(a)
+    return np.sum(a, axis)
 
 
 def nanprod_int(a, axis=None, ddof=0):
-    return np.prod(a)
+    return np.prod(a, axis)
 
 
 def nanmean_int(a, axis=None, ddof=0):
-    return np.mean(a)
+    return np.mean(a, axis)
 
 
 def nanvar_int(a, axis=None, ddof=0):
-    return np.var(a, ddof=ddof)
+    return np.var(a, axis, ddof=ddof)
 
 
 def nanstd_int(a, axis=None, ddof=0):
-    return np.std(a, ddof=ddof)
+    return np.std(a, axis, ddof=ddof)
 
 
 def nanmax_int(a, axis=None, ddof=0):
-    return np.max(a)
+    return np.max(a, axis)
 
 
 def nanmin_int(a, axis=None, ddof=0):
-    return np.min(a)
+    return np.min(a, axis)
 
 
 def nanargmax_int(a, axis=None, ddof=0):
-    return np.argmax(a)
+    return np.argmax(a, axis)
 
 
 def nanargmin_int(a, axis=None, ddof=0):
-    return np.argmin(a)
+    return np.argmin(a, axis)
 
 
 # ---- typing ---------------------------------------------------------------------------
@@ -174,17 +239,32 @@ def _work(dtype):
     return to_dtype(dtype).type
 
 
-_FUNCTIONS = {
-    np.nansum: (lambda dtype: _nansum(_work(dtype)), nansum_int, ()),
-    np.nanprod: (lambda dtype: _nanprod(_work(dtype)), nanprod_int, ()),
-    np.nanmean: (lambda dtype: _nanmean(_work(dtype)), nanmean_int, ()),
-    np.nanvar: (lambda dtype: _nanvar(_work(dtype), False), nanvar_int, ("ddof",)),
-    np.nanstd: (lambda dtype: _nanvar(_work(dtype), True), nanstd_int, ("ddof",)),
-    np.nanmax: (nanmax_float, nanmax_int, ()),
-    np.nanmin: (nanmin_float, nanmin_int, ()),
-    np.nanargmax: (nanargmax_float, nanargmax_int, ()),
-    np.nanargmin: (nanargmin_float, nanargmin_int, ()),
-}
+def _whole(function, dtype):
+    """The whole-array implementation for float `dtype`."""
+    work = _work(dtype)
+    return {np.nansum: lambda: _nansum(work), np.nanprod: lambda: _nanprod(work),
+            np.nanmean: lambda: _nanmean(work), np.nanvar: lambda: _nanvar(work, False),
+            np.nanstd: lambda: _nanvar(work, True), np.nanmax: lambda: nanmax_float,
+            np.nanmin: lambda: nanmin_float, np.nanargmax: lambda: nanargmax_float,
+            np.nanargmin: lambda: nanargmin_float}[function]()
+
+
+def _along(function, dtype):
+    """The implementation along an axis (ndim >= 2) for float `dtype`."""
+    np_dtype = to_dtype(dtype)
+    if function in (np.nansum, np.nanprod):
+        return _nansum_along(np_dtype.type, function is np.nanprod)
+    if function is np.nanmean:
+        return _nanmean_along(np_dtype)
+    if function in (np.nanvar, np.nanstd):
+        return _nanvar_along(np_dtype, function is np.nanstd)
+    arg = function in (np.nanargmax, np.nanargmin)
+    return _lanes(_whole(function, dtype), np.dtype(np.int64) if arg else np_dtype)
+
+
+_INT_FORMS = {np.nansum: nansum_int, np.nanprod: nanprod_int, np.nanmean: nanmean_int,
+              np.nanvar: nanvar_int, np.nanstd: nanstd_int, np.nanmax: nanmax_int,
+              np.nanmin: nanmin_int, np.nanargmax: nanargmax_int, np.nanargmin: nanargmin_int}
 
 # NumPy's parameter names (those after `a` are accepted only when left out)
 _PARAMETERS = {
@@ -201,33 +281,32 @@ _PARAMETERS = {
 
 
 def _typer(function):
-    floats, ints, extra = _FUNCTIONS[function]
+    has_ddof = "ddof" in _PARAMETERS[function]
 
     def typer(args, kws):
         bound = bind(args, kws, _PARAMETERS[function])
         if bound is None or len(args) > 2 or set(kws) - {"axis", "ddof"}:
             return None  # the implementations take (a, axis=None, ddof=0)
         types = bound[0]
-        a = types["a"]
+        a, axis = types["a"], types.get("axis", t.none)
         if not isinstance(a, t.Array) or not isinstance(a.dtype, (t.Boolean, t.Integer, t.Float)):
             return None
-        if not isinstance(types.get("axis", t.none), t.NoneType):
-            return None
-        if set(types) - {"a", "axis"} - set(extra):
+        if not isinstance(axis, (t.NoneType, t.Integer)) or (
+                isinstance(axis, t.Integer) and a.ndim == 0):
             return None
         if not isinstance(types.get("ddof", t.int64), (t.Integer, t.Boolean)):
             return None
         if not isinstance(a.dtype, t.Float):
-            return Impl(None, None, py_impl=ints)
-        if floats in (nanmax_float, nanmin_float,
-                      nanargmax_float, nanargmin_float):
-            return _library(floats)
-        return _library(floats(a.dtype))
-    ddof = ", ddof=0" if extra else ""
-    typer.__doc__ = (f"{function.__name__}(a{ddof}): a whole int, bool or float array, NaNs "
-                     "ignored; no axis= or other keywords")
+            return Impl(None, None, py_impl=_INT_FORMS[function])
+        whole = _whole(function, a.dtype)
+        if isinstance(axis, t.NoneType):
+            return _library(whole)
+        return _library(_one_axis(whole) if a.ndim == 1 else _along(function, a.dtype))
+    ddof = ", ddof=0" if has_ddof else ""
+    typer.__doc__ = (f"{function.__name__}(a, axis=None{ddof}): int, bool or float arrays, "
+                     "NaNs ignored; whole or along one int axis; no other keywords")
     return typer
 
 
-for _function in _FUNCTIONS:
+for _function in _PARAMETERS:
     register(_function)(_typer(_function))

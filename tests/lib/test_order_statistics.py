@@ -105,3 +105,20 @@ def test_average_errors():
         averages(np.ones((2, 2)), np.array([[1.0, -1.0], [-1.0, 1.0]]))
     with pytest.raises(TypeError, match="Axis must be specified when shapes of a and weights"):
         averages(np.ones((2, 2)), np.ones((2, 3)))
+
+
+@ember.njit
+def orders_along(a, axis):
+    return np.median(a, axis), np.percentile(a, 37.5, axis), np.quantile(a, 0.9, axis=axis)
+
+
+@pytest.mark.parametrize("a", [
+    rng.standard_normal((5, 8)),
+    rng.standard_normal((4, 6, 5)).astype(np.float32)[:, ::2],
+])
+def test_along_an_axis(a):
+    a.flat[3] = np.nan  # one lane gives NaN
+    for axis in range(-1, a.ndim):
+        got, want = orders_along(a, axis), orders_along.py_func(a, axis)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w, strict=True)

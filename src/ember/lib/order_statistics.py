@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 from ember.lib.joining import fail
+from ember.lib.statistics import _finish, _prepare
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
@@ -91,19 +92,40 @@ def _median(work):
     return median
 
 
+@functools.cache
+def _median_along(work):
+    median = _median(work)
+
+    def median_along(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+        v, ax = _prepare(a, axis)
+        outer, n, inner = v.shape
+        result = np.empty((outer, inner), dtype=work)
+        lane = np.empty(n, dtype=a.dtype)
+        for i in range(outer):
+            for k in range(inner):
+                for j in range(n):
+                    lane[j] = v[i, j, k]
+                result[i, k] = median(lane)
+        return _finish(result, a.shape, ax, False)
+    return median_along
+
+
 @register(np.median)
 def type_median(args, kws):
-    """median(a): the median of a whole int or float array (NaN if any is NaN)
+    """median(a, axis=None): of an int or float array, whole or along one int axis
 
-    float32 data give float32, others float64; axis=, out=, keepdims= are not supported."""
+    NaN where a NaN is present; float32 data give float32, others float64; out= and
+    keepdims= are not supported."""
     bound = bind(args, kws, ("a", "axis", "out", "overwrite_input", "keepdims"))
-    if bound is None or set(bound[0]) - {"a", "overwrite_input"}:
-        if bound is None or not isinstance(bound[0].get("axis", t.none), t.NoneType):
-            return None
-    a = bound[0]["a"]
-    if not _is_array(a):
+    if bound is None or set(bound[0]) - {"a", "axis", "overwrite_input"}:
         return None
-    return _library(_median(_work_type(a.dtype, True)))
+    a, axis = bound[0]["a"], bound[0].get("axis", t.none)
+    if not _is_array(a) or not isinstance(axis, (t.NoneType, t.Integer)):
+        return None
+    work = _work_type(a.dtype, True)
+    if isinstance(axis, t.Integer):
+        return None if a.ndim == 0 else _library(_median_along(work))
+    return _library(_median(work))
 
 
 def _work_type(dtype, weak):
@@ -146,13 +168,28 @@ def _sorted_data(a):
 
 
 @functools.cache
-def _quantile(elem, work, scale, message, array_q):
+def _quantile(elem, work, scale, message, array_q, along=False):
     def valid(q):
         if not (0.0 <= q <= 1.0):
             fail(ValueError, message)
         return q
 
-    if array_q:
+    if along:
+        def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                     keepdims=False):
+            fraction = valid(q / scale)
+            v, ax = _prepare(a, axis)
+            outer, n, inner = v.shape
+            result = np.empty((outer, inner), dtype=work)
+            lane = np.empty(n, dtype=a.dtype)
+            for i in range(outer):
+                for k in range(inner):
+                    for j in range(n):
+                        lane[j] = v[i, j, k]
+                    result[i, k] = _quantile_of_sorted(_sorted_data(lane), fraction, elem,
+                                                       work)
+            return _finish(result, a.shape, ax, False)
+    elif array_q:
         def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                      keepdims=False):
             fractions = q / scale  # NumPy: true_divide(q, 100) for percentile
@@ -183,8 +220,6 @@ def _quantile_typer(scale, message):
         a, q = types["a"], types["q"]
         if set(types) - {"a", "q", "overwrite_input", "method", "axis"}:
             return None
-        if not isinstance(types.get("axis", t.none), t.NoneType):
-            return None
         if getattr(types.get("method"), "value", "linear") != "linear":
             return None
         if not _is_array(a, (t.Integer, t.Float)):
@@ -192,23 +227,29 @@ def _quantile_typer(scale, message):
         if not (isinstance(q, _REALS) or _is_array(q)):
             return None
         array_q = isinstance(q, t.Array)
+        axis = types.get("axis", t.none)
+        along = isinstance(axis, t.Integer) and not array_q and a.ndim > 0
+        if not (along or isinstance(axis, t.NoneType)):
+            return None
         return _library(_quantile(_scalar_type(a.dtype), _work_type(a.dtype, not array_q),
-                                  scale, message, array_q))
+                                  scale, message, array_q, along))
     return typer
 
 
 type_percentile = register(np.percentile)(_quantile_typer(
     100, "Percentiles must be in the range [0, 100]"))
-type_percentile.__doc__ = """percentile(a, q): of a whole int or float array, NumPy's linear method
+type_percentile.__doc__ = """percentile(a, q, axis=None): int or float arrays, NumPy's linear method
 
-q a number or an array of numbers in [0, 100] (ValueError otherwise); NaN data give
-NaN; axis=, out=, keepdims=, weights= and other methods are not supported."""
+q a number or an array of numbers in [0, 100] (ValueError otherwise); axis= one int
+with a number q; NaN data give NaN; out=, keepdims=, weights= and other methods are
+not supported."""
 type_quantile = register(np.quantile)(_quantile_typer(
     1, "Quantiles must be in the range [0, 1]"))
-type_quantile.__doc__ = """quantile(a, q): of a whole int or float array, NumPy's linear method
+type_quantile.__doc__ = """quantile(a, q, axis=None): int or float arrays, NumPy's linear method
 
-q a number or an array of numbers in [0, 1] (ValueError otherwise); NaN data give
-NaN; axis=, out=, keepdims=, weights= and other methods are not supported."""
+q a number or an array of numbers in [0, 1] (ValueError otherwise); axis= one int
+with a number q; NaN data give NaN; out=, keepdims=, weights= and other methods are
+not supported."""
 
 
 # ---- average --------------------------------------------------------------------------

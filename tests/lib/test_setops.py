@@ -54,3 +54,17 @@ def test_bools_and_mixed_dtypes():
     got, want = mixed(a, b, 4), mixed.py_func(a, b, 4)
     np.testing.assert_array_equal(got[0], want[0], strict=True)
     assert got[1:] == (True, False)  # NumPy: 0-d arrays
+
+
+def test_unique_with_index_inverse_counts():
+    @ember.njit
+    def parts(a):
+        return (np.unique(a, return_counts=True), np.unique(a, True, True, True),
+                np.unique(a, return_inverse=True), np.unique(a, return_index=False))
+    for a in (np.array([[3.0, 1.0], [1.0, np.nan]]), np.array([np.nan, 1.0, np.nan, -0.0, 0.0]),
+              rng.integers(0, 4, (3, 5)).astype(np.float64)[:, ::2], np.zeros((0, 2))):
+        got, want = parts(a), parts.py_func(a)
+        for g, w in zip(got[:3], want[:3]):
+            for gg, ww in zip(g, w):
+                np.testing.assert_array_equal(gg, ww, strict=True)
+        np.testing.assert_array_equal(got[3], want[3], strict=True)

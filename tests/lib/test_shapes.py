@@ -162,3 +162,29 @@ def test_triangle_indices():
                 np.tril_indices(n, -k), np.triu_indices(n, m=m))
     for args in [(4, 1, 6), (0, 0, 2), (3, -1, 2)]:
         check(triangles(*args), triangles.py_func(*args))
+
+
+def test_flat():
+    @ember.njit
+    def flat(a, b):
+        total = 0.0
+        for x in a.flat:
+            total += x
+        a.flat[2] = -1.0
+        c = np.zeros((2, 3))
+        c.flat[4] = 9.0
+        strided = 0.0
+        for x in b.flat:
+            strided += x
+        return total, a.flat[5], c, b.flat[1], strided, len(a.flat), a.flat[-1]
+    a, b = np.arange(12.0).reshape(3, 4), np.arange(10.0)[::3]
+    expected_a = a.copy()
+    want = flat.py_func(expected_a, b)
+    check(flat(a, b), want)
+    np.testing.assert_array_equal(a, expected_a)
+
+    @ember.njit
+    def fortran(a):
+        return a.flat[0]
+    with pytest.raises(TypingError, match="a.flat of a non-C-contiguous array"):
+        fortran(np.ones((2, 2)).T)

@@ -20,7 +20,10 @@ _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "emb
             "ember.lib.sorting",
             "ember.lib.linalg",
             "ember.lib.linalg_solve",
-            "ember.lib.linalg_decompositions")
+            "ember.lib.linalg_decompositions",
+            "ember.lib.logic", "ember.lib.searching", "ember.lib.setops",
+            "ember.lib.order_statistics", "ember.lib.nanfunctions", "ember.lib.numeric",
+            "ember.lib.shapes", "ember.lib.ranges")
 _TABLE = {}
 _loaded = False
 

@@ -25,6 +25,9 @@ DISABLE_JIT = _flag("DISABLE_JIT")
 BOUNDSCHECK = _flag("BOUNDSCHECK", default=True)
 # Print the output of pipeline stages: any of ir, typed, llvm, opt, asm.
 DUMP = _list("DUMP")
+# Folder for cache=True entries instead of a __pycache__ beside each source
+# file (EMBER_CACHE_DIR, or Numba's NUMBA_CACHE_DIR); empty: Numba's default.
+CACHE_DIR = os.environ.get("EMBER_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR") or ""
 # LLVM optimisation level for the host CPU.
 OPT = int(os.environ.get("EMBER_OPT", os.environ.get("NUMBA_OPT", "3")))
 

@@ -2,6 +2,7 @@
 types, compiled lazily on first call (or eagerly from signatures), a fast
 path that goes straight into the native entry, and introspection."""
 
+import collections
 import inspect
 import os
 import sys
@@ -64,6 +65,8 @@ class Dispatcher:
         self._eager = bool(signatures)
         self._jit_disabled = config.DISABLE_JIT
         self._keepalive = []
+        self._cache = None  # the FunctionCache of cache=True, False when uncacheable
+        self.stats = CompileStats(None, collections.Counter(), collections.Counter())
         # A class of its own, so that `__call__` can be a builtin bound to this
         # dispatcher: calls go from the interpreter straight into native code.
         self.__class__ = type(type(self).__name__, (type(self),), {"__module__": __name__})
@@ -204,10 +207,27 @@ class Dispatcher:
             spec = self.overloads.get(arg_types)
             if spec is not None:
                 return spec
+            cache = self._function_cache()
             spec = compile_specialisation(self.py_func, arg_types, self.codegen_options(), MISS,
-                                          return_type)
+                                          return_type, cache)
+            if cache:
+                counts = self.stats.cache_hits if spec.from_cache else self.stats.cache_misses
+                counts[arg_types] += 1
             self.overloads[arg_types] = spec
             return spec
+
+    def _function_cache(self):
+        """The on-disk cache of cache=True (targets/cpu/cache.py), or None."""
+        if self._cache is None and self.targetoptions.get("cache"):
+            from ember.targets.cpu import cache
+
+            try:
+                self._cache = cache.FunctionCache(self.py_func)
+                self.stats = self.stats._replace(cache_path=self._cache.folder)
+            except cache.Uncacheable as exc:
+                cache.warn_uncacheable(self.py_func, exc)
+                self._cache = False
+        return self._cache or None
 
     # ---- introspection --------------------------------------------------------------
 
@@ -243,6 +263,11 @@ class Dispatcher:
         if not specs:
             print(f"{self.__name__}: no compiled signatures yet (call it first)", file=out)
         for spec in specs:
+            if spec.from_cache:
+                print(f"# {self.__name__} {spec.signature}: loaded from the on-disk cache; "
+                      "types inferred again", file=out)
+                print(annotate(self.py_func, spec.typed.typed(self.py_func)), file=out)
+                continue
             print(annotate(self.py_func, spec.typed), file=out)
 
     def disable_jit(self):
@@ -267,6 +292,9 @@ class Dispatcher:
 
 
 _OBJECT_MODE = object()
+# Numba's `dispatcher.stats`: the cache folder, hits and misses per argument types.
+CompileStats = collections.namedtuple("CompileStats", ("cache_path", "cache_hits",
+                                                       "cache_misses"))
 
 
 def _user_stacklevel():

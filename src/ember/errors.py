@@ -70,6 +70,10 @@ class EmberFallbackWarning(UserWarning):
     """`@jit` without nopython fell back to running the Python function."""
 
 
+class EmberCacheWarning(UserWarning):
+    """`cache=True` could not cache a function: it is compiled in every process."""
+
+
 class EmberDeprecationWarning(DeprecationWarning):
     pass
 

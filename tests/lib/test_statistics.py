@@ -433,3 +433,20 @@ def test_cov_and_corrcoef_of_two(m, y):
 
 def test_cov_mismatched_observations():
     compare(joint_covariances, data((3, 6), np.float64), data((2, 10), np.float64)[:, ::2], True)
+
+
+def test_diff_prepend_and_append():
+    @ember.njit
+    def edged(a, p):
+        return (np.diff(a, prepend=0), np.diff(a, 2, 0, append=1.5),
+                np.diff(a, axis=0, prepend=p, append=p), np.diff(a, prepend=p.T[:3]))
+    a, p = np.arange(12).reshape(3, 4) ** 2, np.ones((1, 4))
+    for got, want in zip(edged(a, p), edged.py_func(a, p)):
+        np.testing.assert_array_equal(got, want, strict=True)
+
+    @ember.njit
+    def edged_bools(b):
+        return np.diff(b, prepend=False), np.diff(b, append=1)
+    b = np.array([[True, False], [True, True]])
+    for got, want in zip(edged_bools(b), edged_bools.py_func(b)):
+        np.testing.assert_array_equal(got, want, strict=True)

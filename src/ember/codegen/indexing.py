@@ -293,6 +293,15 @@ def attribute(cg, value, ty, attr):
     if isinstance(ty, t.Array):
         if attr == "T":
             return transpose_view(cg, value, ty)
+        if attr == "flat":  # typing/ops.flat_type: 1-D as is, else a C array's 1-D view
+            if ty.ndim == 1:
+                return value
+            size = ir.Constant(m.i64, 1)
+            for part in shape_of(bld, value, ty.ndim):
+                size = bld.mul(size, part)
+            stride = ir.Constant(m.i64, m.itemsize(ty.dtype))
+            return make_view(cg, value, ir.Constant(m.i64, 0), [size], [stride],
+                             t.Array(ty.dtype, 1, "C", ty.readonly))
         if attr in ("shape", "strides"):
             parts = (shape_of if attr == "shape" else strides_of)(bld, value, ty.ndim)
             out = ir.Constant(m.value_type(t.Tuple([t.int64] * ty.ndim)), None)

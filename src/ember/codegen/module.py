@@ -18,9 +18,13 @@ _INLINE_ATTRIBUTES = {None: (), "cold": ("cold", "noinline"), "always": ("always
 
 
 class ModuleEmitter:
-    def __init__(self, name):
+    def __init__(self, name, relocations=None):
         self.llvm = ir.Module(name=name)
         self.keepalive = []  # Python objects whose addresses the code embeds
+        self.py_funcs = []  # every Python function compiled into the module, in order
+        # For modules written to the on-disk cache (targets/cpu/cache.py):
+        # turns embedded addresses into symbols resolved when loaded.
+        self.relocations = relocations
         self._functions = {}
         self._strings = {}
 
@@ -36,6 +40,8 @@ class ModuleEmitter:
             for attribute in _INLINE_ATTRIBUTES[getattr(typed.func.py_func, "_ember_inline", None)]:
                 fn.attributes.add(attribute)
             self._functions[key] = fn
+            if typed.func.py_func is not None and typed.func.py_func not in self.py_funcs:
+                self.py_funcs.append(typed.func.py_func)
             remove_redundant_checks(typed)
             find_virtual_arrays(typed)
             plan_parallel_loops(typed, bool(options.get("parallel")))
@@ -55,6 +61,16 @@ class ModuleEmitter:
         return glob.bitcast(m.i8p)
 
     def pointer_constant(self, address):
+        """A process-specific address (an object's id, an array's data) as an
+        i8*: a plain constant LLVM can fold, or in a cached module a symbol."""
+        if self.relocations is not None:
+            symbol = self.relocations.symbol_for(self, address)
+            if symbol is not None:
+                glob = self.llvm.globals.get(symbol)
+                if glob is None:
+                    glob = ir.GlobalVariable(self.llvm, m.i8, symbol)
+                    glob.linkage = "external"
+                return glob.bitcast(m.i8p)
         return ir.Constant(m.i64, address).inttoptr(m.i8p)
 
 

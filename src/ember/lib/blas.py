@@ -36,25 +36,30 @@ def _load():
 
 
 def _cython_blas():
-    """scipy.linalg.cython_blas, or None without SciPy.
+    """scipy.linalg.cython_blas, or None without SciPy."""
+    try:
+        return extension_module("scipy.linalg.cython_blas")
+    except Exception:  # noqa: BLE001 - any import failure means "no BLAS"
+        return None
+
+
+def extension_module(name):
+    """SciPy's extension module `name` (scipy.linalg.cython_blas, cython_lapack).
 
     `import scipy.linalg` costs about 150 ms (all of SciPy's linear algebra);
     the extension module alone needs only the `scipy` package. So unless
     scipy.linalg is imported already, the extension is loaded from its file.
     It is then taken out of sys.modules again: a later import of it goes
     through scipy.linalg as usual and gets this same module object (Cython
-    keeps one per process), with the package attribute set.
+    keeps one per process), with the package attribute set. Raises ImportError
+    (or any error of the import) without SciPy.
     """
     if "scipy.linalg" not in sys.modules:
         try:
-            return _extension_alone("scipy.linalg.cython_blas")
+            return _extension_alone(name)
         except Exception:  # noqa: BLE001 - fall back to the ordinary import
             pass
-    try:
-        from scipy.linalg import cython_blas
-    except Exception:  # noqa: BLE001 - any import failure means "no BLAS"
-        return None
-    return cython_blas
+    return importlib.import_module(name)
 
 
 def _extension_alone(name):
@@ -84,8 +89,11 @@ def available():
 def address(routine):
     """The function pointer of a cython_blas routine ('dgemm'), or None."""
     capsule = _load().get(routine)
-    if capsule is None:
-        return None
+    return None if capsule is None else capsule_pointer(capsule)
+
+
+def capsule_pointer(capsule):
+    """The pointer a Cython `__pyx_capi__` capsule holds."""
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype, get_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
     get_pointer = ctypes.pythonapi.PyCapsule_GetPointer

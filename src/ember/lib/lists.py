@@ -495,7 +495,7 @@ def list_sorted(lst, reverse=False):
     return out
 
 
-@register(sorted)
+@extend(sorted)
 def _type_sorted(args, kws):
     """a list of numbers; reverse= (no key=); a new sorted list"""
     if len(args) != 1 or set(kws) - {"reverse"} or not _sortable(args[0]):
@@ -510,7 +510,7 @@ def list_sum(lst, start=0):
     return total
 
 
-@register(sum)
+@extend(sum)
 def _type_sum(args, kws):
     """a list of numbers (start= too), added in order as Python does"""
     if not 1 <= len(args) <= 2 or set(kws) - {"start"} or not _numbers(args[0]):
@@ -651,7 +651,7 @@ def _type_empty_list(args, kws):
     return _empty(t.List(args[0].value))
 
 
-@register(list, List)
+@extend(list, List)
 def _type_list(args, kws):
     """a copy of a list, or the items of an array, tuple or range; list() is []"""
     from ember.typing.ops import iteration_type

@@ -270,3 +270,53 @@ def type_where(args, kws):
     if len(args) == 1 and not kws:
         return type_nonzero(args, kws)
     return type_where_elementwise(args, kws)
+
+
+# ---- triu_indices, tril_indices --------------------------------------------------------------
+
+def triangle_indices(n, k, m, upper):
+    """Row-major (rows, cols) of the elements with j - i >= k (upper) or <= k."""
+    if m is None:
+        cols = n
+    else:
+        cols = m
+    count = 0
+    for i in range(n):
+        for j in range(cols):
+            if (j - i >= k) if upper else (j - i <= k):
+                count += 1
+    rows_out = np.empty(count, dtype=np.int64)
+    cols_out = np.empty(count, dtype=np.int64)
+    c = 0
+    for i in range(n):
+        for j in range(cols):
+            if (j - i >= k) if upper else (j - i <= k):
+                rows_out[c] = i
+                cols_out[c] = j
+                c += 1
+    return rows_out, cols_out
+
+
+def triu_indices_impl(n, k=0, m=None):
+    return triangle_indices(n, k, m, True)
+
+
+def tril_indices_impl(n, k=0, m=None):
+    return triangle_indices(n, k, m, False)
+
+
+def _triangle_indices_typer(py_impl):
+    def typer(args, kws):
+        """triu_indices(n, k=0, m=None) / tril_indices: ints -> (rows, cols) int64 arrays"""
+        types = bind_arguments(py_impl.__name__.split("_impl")[0], args, kws, ("n", "k", "m"))
+        if types is None:
+            return None
+        if not all(isinstance(types.get(p, t.int64), _INTS) for p in ("n", "k")) or (
+                not isinstance(types.get("m", t.none), _INTS + (t.NoneType,))):
+            return None
+        return Impl(None, None, py_impl=py_impl)
+    return typer
+
+
+register(np.triu_indices)(_triangle_indices_typer(triu_indices_impl))
+register(np.tril_indices)(_triangle_indices_typer(tril_indices_impl))

@@ -624,23 +624,78 @@ def diff_bool(a, n=1, axis=-1):
     return _diff(a, n, axis, True)
 
 
+def _edge(a, value, axis):
+    """prepend/append as NumPy takes it: an array as given, a number broadcast to
+    a's shape with `axis` of length 1."""
+    raise NotImplementedError("_edge exists in compiled code only")
+
+
+def _edge_array(a, value, axis):
+    return value
+
+
+def _edge_number(a, value, axis):
+    return np.full(_with_axis(a.shape, axis, 1), value)
+
+
+@register(_edge)
+def _type_edge(args, kws):
+    """diff's prepend/append value as an array (internal)"""
+    if kws or len(args) != 3:
+        return None
+    if isinstance(args[1], t.Array):
+        return Impl(None, None, py_impl=_edge_array)
+    return Impl(None, None, py_impl=_edge_number) if isinstance(args[1], t.Number) else None
+
+
+def _edged(bools):
+    def diff_edged(a, n=1, axis=-1, prepend=None, append=None):
+        ax = _axis_index(axis, a.ndim)
+        if prepend is None:
+            joined = np.concatenate((a, _edge(a, append, ax)), ax)
+        elif append is None:
+            joined = np.concatenate((_edge(a, prepend, ax), a), ax)
+        else:
+            joined = np.concatenate((_edge(a, prepend, ax), a, _edge(a, append, ax)), ax)
+        return _diff(joined, n, ax, bools)
+    return diff_edged
+
+
+diff_edged, diff_edged_bool = _edged(False), _edged(True)
+
+
+def _edge_type(a, value):
+    """The array type prepend/append adds to a's dtype, or None when it does not fit."""
+    if isinstance(value, t.NoneType):
+        return t.Array(a.dtype, a.ndim)
+    if isinstance(value, t.Array) and value.ndim == a.ndim:
+        return value
+    if isinstance(value, t.Number):
+        return t.Array(value, a.ndim)
+    return None
+
+
 @register(np.diff)
 def type_diff(args, kws):
-    """n= (default 1) and axis= (default -1) as ints; prepend, append not supported"""
+    """n= (default 1) and axis= (default -1) as ints; prepend=, append= numbers or arrays
+
+    prepend/append arrays need a's ndim; numbers are broadcast along the axis."""
     bound = bind(args, kws, ("a", "n", "axis", "prepend", "append"))
     if bound is None or not isinstance(bound[0]["a"], t.Array):
         return None
     types = bound[0]
-    extra = [p for p in types if p in ("prepend", "append")]
-    if extra:
-        raise TypingError(f"np.diff(): {', '.join(extra)}= is not supported")
     if types["a"].ndim == 0:
         raise TypingError("np.diff() requires input that is at least one dimensional")
     if not isinstance(types.get("n", t.int64), t.Integer):
         raise TypingError(f"np.diff(): n must be an int, not {types['n']}")
     if "axis" in types:
         _check_axis_type("np.diff()", types["axis"])
-    boolean = isinstance(types["a"].dtype, t.Boolean)
+    edges = [_edge_type(types["a"], types.get(p, t.none)) for p in ("prepend", "append")]
+    if None in edges:
+        return None
+    boolean = all(isinstance(x.dtype, t.Boolean) for x in [types["a"]] + edges)
+    if not all(isinstance(types.get(p, t.none), t.NoneType) for p in ("prepend", "append")):
+        return _library(diff_edged_bool if boolean else diff_edged)
     return _library(diff_bool if boolean else diff_impl)
 
 

@@ -42,7 +42,9 @@ def _name(key):
         return f"{key[1].__name__.lower()}.{key[2]}()"
     name = callee_name(key)
     if _section(key) == "numpy":
-        name = f"np.{getattr(key, '__name__', name)}"
+        module = getattr(key, "__module__", None) or ""
+        prefix = "np.linalg." if module == "numpy.linalg" else "np."
+        name = f"{prefix}{getattr(key, '__name__', name)}"
     return f"{name}()"
 
 

@@ -454,6 +454,18 @@ def transposed_type(ty):
     return t.Array(ty.dtype, ty.ndim, layout, ty.readonly)
 
 
+def flat_type(ty, node):
+    """a.flat as a 1-D view of the elements in C order (read, write, iterate): the
+    array itself when 1-D, a view when C-contiguous; other layouts have no view."""
+    if ty.ndim == 1:
+        return ty
+    if ty.layout != "C" and ty.ndim > 0:
+        raise TypingError(f"a.flat of a non-C-contiguous array ({ty}) is not supported in "
+                          "compiled code", node.loc, "use a.ravel() (a copy) or "
+                          "np.ascontiguousarray(a).flat")
+    return t.Array(ty.dtype, 1, "C", ty.readonly)
+
+
 def attribute_type(value, attr, node):
     if isinstance(value, t.Array):
         if attr == "shape" or attr == "strides":
@@ -462,6 +474,8 @@ def attribute_type(value, attr, node):
             return t.int64
         if attr == "T":
             return transposed_type(value)
+        if attr == "flat":
+            return flat_type(value, node)
         if attr == "dtype":
             from ember.types.typeof import to_dtype
 

@@ -19,7 +19,12 @@ _DOMAINS = ("ember.lib.builtins", "ember.lib.mathlib", "ember.lib.numbers", "emb
             "ember.lib.matrices",
             "ember.lib.sorting",
             "ember.lib.linalg",
-            "ember.lib.lists")
+            "ember.lib.linalg_solve",
+            "ember.lib.linalg_decompositions",
+            "ember.lib.logic", "ember.lib.searching", "ember.lib.setops",
+            "ember.lib.order_statistics", "ember.lib.nanfunctions", "ember.lib.numeric",
+            "ember.lib.shapes", "ember.lib.ranges",
+            "ember.lib.lists")  # last: it extends typers of other domains (len, min, ...)
 _TABLE = {}
 _loaded = False
 

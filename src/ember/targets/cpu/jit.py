@@ -30,6 +30,7 @@ class CPUTarget:
         self.pass_options.loop_vectorization = config.OPT >= 2
         self.pass_options.slp_vectorization = config.OPT >= 2
         self.pool_loaded = False
+        self.keepalive = []  # objects the runtime modules' code refers to
         self._load_runtime()
 
     def _load_runtime(self):
@@ -51,13 +52,10 @@ class CPUTarget:
 
     def _jit_runtime(self, name, emit, functions):
         """JIT a runtime module; its `functions` become symbols later modules link to."""
-        from ember.codegen.module import ModuleEmitter
+        from ember.targets.cpu.cache import runtime_module
 
-        module = ModuleEmitter(name)
-        emit(module)
-        self.engine.add_module(self._optimized(str(module.llvm)))
-        self.engine.finalize_object()
-        addresses = {name: self.engine.get_function_address(name) for name in functions}
+        addresses, keepalive = runtime_module(self, name, emit, functions)
+        self.keepalive.append(keepalive)
         for symbol, address in addresses.items():
             llvm.add_symbol(symbol, address)
         return addresses
@@ -65,6 +63,10 @@ class CPUTarget:
     def optimize(self, module_text):
         if not self.pool_loaded and any(name in module_text for name in threads.FUNCTIONS):
             self.ensure_thread_pool()  # the module calls into the pool
+        return self._optimized(module_text)
+
+    def optimize_runtime(self, module_text):
+        """`optimize` for ember's own runtime modules (they never need the pool)."""
         return self._optimized(module_text)
 
     def _optimized(self, module_text):
@@ -79,6 +81,13 @@ class CPUTarget:
     def add(self, mod, names):
         """JIT `mod` and return the addresses of the named functions."""
         self.engine.add_module(mod)
+        self.engine.finalize_object()
+        return {name: self.engine.get_function_address(name) for name in names}
+
+    def add_object(self, data, names):
+        """Load object code (from the on-disk cache) and return the addresses
+        of the named functions; its undefined symbols must be registered."""
+        self.engine.add_object_file(llvm.ObjectFileRef.from_data(data))
         self.engine.finalize_object()
         return {name: self.engine.get_function_address(name) for name in names}
 

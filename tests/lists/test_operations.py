@@ -375,3 +375,14 @@ def test_extended_slice_assignment_needs_as_many_items():
 
     got, expected = raises_same(bad_extended_assignment, [1, 2, 3])
     assert str(got) == str(expected)
+
+
+def backwards(values):
+    out = []
+    for v in reversed(values):
+        out.append(v * 2)
+    return out
+
+
+def test_reversed():
+    check(backwards, [1, 2, 3])

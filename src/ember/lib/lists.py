@@ -503,6 +503,20 @@ def _type_sorted(args, kws):
     return _library(Impl(None, None, py_impl=list_sorted))
 
 
+def list_reversed(lst):
+    out = list_copy(lst)
+    list_reverse(out)
+    return out
+
+
+@extend(reversed)
+def _type_reversed(args, kws):
+    """a list: its items in reverse order (a reversed copy, for loops)"""
+    if kws or len(args) != 1 or not _decided_list(args[0]):
+        return None
+    return Impl(None, None, py_impl=list_reversed)
+
+
 def list_sum(lst, start=0):
     total = start
     for k in range(len(lst)):

@@ -109,3 +109,21 @@ def _array(rs, shape, dtype):
        seed=st.integers(0, 2**16))
 def test_compiled_expressions_equal_numpy_long(text, dtypes, shape, seed):
     test_compiled_expressions_equal_numpy.hypothesis.inner_test(text, dtypes, shape, seed)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int32, np.uint8, np.bool_])
+def test_numpy_functions_treat_python_scalars_as_weak(dtype):
+    """NEP 50: np.maximum(int8_array, 1) stays int8, np.where(c, 0, f32) float32."""
+    a = (np.arange(6) % 3).astype(dtype)
+    funcs = [lambda x: np.add(x, 1), lambda x: np.maximum(x, 0), lambda x: np.where(x > 0, 0, x),
+             lambda x: np.minimum(2, x), lambda x: np.add(x, 0.5)]
+    for func in funcs:
+        got, want = ember.njit(func)(a), func(a)
+        assert got.dtype == want.dtype and np.array_equal(got, want), (dtype, got, want)
+
+
+def test_invert_of_a_bool_array_is_logical_not():
+    mask = np.array([True, False, True])
+    got = ember.njit(lambda m, a: (~m, a[~(a > 1)]))(mask, np.arange(4))
+    assert got[0].dtype == np.bool_ and np.array_equal(got[0], ~mask)
+    assert np.array_equal(got[1], np.arange(4)[~(np.arange(4) > 1)])

@@ -135,3 +135,17 @@ def test_reductions_of_a_scalar_equal_numpy(reduce, value):
 def test_reductions_of_a_complex_scalar_equal_numpy(reduce):
     got, want = ember.njit(lambda x: reduce(x))(1 + 2j), reduce(1 + 2j)
     assert got == want
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 33), (2, 3, 50), (130, 7)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sums_of_expressions_over_whole_arrays_equal_numpy(shape, dtype):
+    """np.sum(a * b) reads the C-contiguous operands in memory order, as NumPy
+    sums the temporary it builds: bit for bit (and broadcast operands still work)."""
+    rng = np.random.default_rng(7)
+    a, b = (rng.standard_normal(shape).astype(dtype) for _ in range(2))
+    row = rng.standard_normal(shape[-1]).astype(dtype)
+    compiled = ember.njit(lambda x, y, r: (np.sum(x * y), np.mean(x - y), np.sum(x * r)))
+    got = compiled(a, b, row)
+    assert got[0] == np.sum(a * b) and got[1] == np.mean(a - b)
+    assert got[2] == pytest.approx(np.sum(a * row), rel=1e-5)

@@ -112,7 +112,8 @@ def getitem(cg, e):
     if len(parts) == 1 and isinstance(parts[0], t.Array):
         from ember.codegen import advanced
 
-        return advanced.getitem(cg, value, value_type, cg.expr(e.index), parts[0], cg.types[e])
+        taken = advanced.getitem(cg, value, value_type, cg.expr(e.index), parts[0], cg.types[e])
+        return cg.new_reference(taken, cg.types[e])  # a new array, owned by the statement
     if not all(isinstance(p, (t.Integer, t.Boolean)) for p in parts):
         return slice_view(cg, value, value_type, e, cg.types[e])
     index = cg.expr(e.index)

@@ -251,6 +251,31 @@ def flat(cg, value, ty):
     return Lazy(ty.copy(ndim=1, layout="C"), [size], element, [])
 
 
+def flattenable(value):
+    """A Lazy of 2+ dimensions over C-contiguous arrays of its own rank: when
+    no operand is broadcast (see versioned), flat_exact reads it in memory order."""
+    return (isinstance(value, Lazy) and len(value.shape) >= 2 and bool(value.leaves)
+            and all(ty.layout == "C" and ty.ndim == len(value.shape) for _, ty in value.leaves))
+
+
+def flat_exact(cg, lazy):
+    """`lazy` (flattenable, no operand broadcast) as a 1-D Lazy in C order:
+    flat position k is the index (0, ..., 0, k) of every C-contiguous leaf."""
+    bld = cg.builder
+    size = ir.Constant(m.i64, 1)
+    for s in lazy.shape:
+        size = bld.mul(size, s)
+    zeros = [ir.Constant(m.i64, 0)] * (len(lazy.shape) - 1)
+
+    def element(indices):
+        saved, _exact[0] = _exact[0], True  # plain indexing: valid without broadcasting
+        try:
+            return lazy.element(zeros + [indices[-1]])
+        finally:
+            _exact[0] = saved
+    return Lazy(lazy.ty.copy(ndim=1, layout="C"), [size], element, [])
+
+
 def overlaps(cg, a, a_type, b, b_type):
     """Whether two arrays' memory may overlap in a way that a fused loop would
     not reproduce NumPy's result (the same view is fine)."""

@@ -68,8 +68,12 @@ def _typer(kind):
             ddof = by_name.get("ddof")
             if ddof is not None:
                 ddof = casts.cast(cg.builder, ddof, types["ddof"], t.float64)
-            return _EMITTERS[kind](cg, _elements(cg, by_name["a"], types["a"], kind),
-                                   source.dtype, result, ddof)
+            def reduce(values):
+                return _EMITTERS[kind](cg, values, source.dtype, result, ddof)
+            value = by_name["a"]
+            if lazy.flattenable(value):
+                return _reduce_flat_when_exact(cg, value, result, reduce)
+            return reduce(_elements(cg, value, types["a"], kind))
         impl = Impl(result, [types[n] for n in order], emit=emit, lazy_args=True)
         # NumPy gives a scalar for a 0-d array, kept dimensions or not
         return _keeping_dims(impl, source.ndim) if keepdims and source.ndim else impl
@@ -91,6 +95,17 @@ def _keeping_dims(impl, ndim):
     kept = Impl(result, impl.arg_types, emit=emit, lazy_args=True)
     kept.fresh = True
     return kept
+
+
+def _reduce_flat_when_exact(cg, value, result, reduce):
+    """An expression over C-contiguous arrays of one shape is reduced over
+    its flat memory order, as NumPy reduces the temporary it would build
+    (bit-identical sums); where an operand is broadcast, row by row."""
+    slot = cg.alloca(m.value_type(result))
+    lazy.versioned(cg, value, value.shape,
+                   lambda: cg.builder.store(reduce(lazy.flat_exact(cg, value)), slot),
+                   lambda: cg.builder.store(reduce(value), slot))
+    return cg.builder.load(slot)
 
 
 def _elements(cg, value, ty, kind):

@@ -64,6 +64,15 @@ def elementwise_dtype(types):
     return base
 
 
+def weak_scalar_type(scalar, common):
+    """A scalar operand beside arrays whose element type is `common`: NEP 50's
+    weak Python scalar takes `common` unless it is of a higher kind
+    (np.maximum(int8_array, 1) stays int8, np.add(float32_array, 0.5) float32)."""
+    if isinstance(scalar, NUMBER) and _KIND[type(scalar)] <= _KIND[type(common)]:
+        return common
+    return scalar
+
+
 def array_binop_type(op, left, right, right_node, node):
     for operand in (left, right):
         if not isinstance(operand, (t.Array,) + NUMBER):
@@ -128,6 +137,8 @@ def unsupported_operands(op, left, right, node, hint=None):
 
 def unary_type(op, operand, node):
     if isinstance(operand, t.Array) and op != "not":
+        if op == "~" and isinstance(operand.dtype, t.Boolean):
+            return t.Array(t.boolean, operand.ndim, "C")  # NumPy: logical not, elementwise
         element = unary_type(op, operand.dtype, node)
         return t.Array(element, operand.ndim, "C")
     if op == "not":

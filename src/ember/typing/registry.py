@@ -193,7 +193,7 @@ def elementwise(typer):
     one fused loop. The scalar typer sees the element types."""
     def array_typer(args, kws):
         from ember.types import core as t
-        from ember.typing.ops import elementwise_dtype
+        from ember.typing.ops import elementwise_dtype, weak_scalar_type
 
         arrays = [a for a in list(args) + list(kws.values()) if isinstance(a, t.Array)]
         if not arrays:
@@ -203,7 +203,7 @@ def elementwise(typer):
         def element(a):
             if isinstance(a, t.Array):
                 return a.dtype if len(arrays) == 1 else common
-            return a
+            return weak_scalar_type(a, common)
         scalar = typer(tuple(element(a) for a in args), {k: element(v) for k, v in kws.items()})
         if scalar is None or scalar.emit is None and scalar.py_impl is None:
             return None

@@ -160,3 +160,21 @@ def test_import_ember_does_not_load_the_demo():
     code = "import sys, ember; print('ember.demo' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+BUILT_EXAMPLES = [e for e in demo.EXAMPLES if e.build is not None]
+
+
+def test_every_slide_is_in_the_demo():
+    # Slide 9 shows debug=True on a bug, not speed.
+    assert {e.slide for e in demo.EXAMPLES} == set(range(1, 15)) - {9}
+    assert {e.slide for e in BUILT_EXAMPLES} == {7, 8, 10}
+
+
+@pytest.mark.parametrize("example", BUILT_EXAMPLES, ids=lambda e: e.name)
+def test_built_examples_compiled_by_ember_equal_their_reference(example):
+    import ember
+
+    compiled = demo.compile_kernel(ember, example)
+    assert demo.same(compiled(*args_of(example)), example.kernel(*args_of(example)),
+                     example.rtol)

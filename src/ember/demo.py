@@ -41,6 +41,10 @@ class Example:
     note: str = ""  # how the demo departs from the slide, if it does
     rtol: float = 1e-9  # how closely results must agree (float32, random samples)
     small: Callable[[], tuple] | None = None  # quicker arguments for the tests, if setup is slow
+    # For slides that are not a jitted function (@vectorize, @jitclass, cuda.jit):
+    # build(engine) returns the callable to time, and `kernel` is its plain-Python
+    # reference.
+    build: Callable | None = None
 
     @property
     def parallel(self) -> bool:
@@ -156,6 +160,64 @@ def numba_optimized_function(arr):
     return result
 
 
+def fast_exp(x):  # slide 10, under @vectorize
+    return np.exp(x)
+
+
+class Particle:  # slide 7, under @jitclass
+    def __init__(self, position, velocity, mass):
+        self.position = position
+        self.velocity = velocity
+        self.mass = mass
+
+    def kinetic_energy(self):
+        return 0.5 * self.mass * np.sum(self.velocity**2)
+
+
+cuda = None  # in vector_add: the engine's cuda module (build_vector_add binds it)
+
+
+def vector_add(a, b, result):  # slide 8, under cuda.jit
+    i = cuda.grid(1)
+    if i < result.shape[0]:
+        result[i] = a[i] + b[i]
+
+
+def build_vectorized(engine):
+    return engine.vectorize(fast_exp)
+
+
+def build_particle(engine):
+    jitclass = getattr(engine, "jitclass", None) or importlib.import_module(
+        f"{engine.__name__}.experimental").jitclass
+    spec = [("position", engine.float64[:]), ("velocity", engine.float64[:]),
+            ("mass", engine.float64)]
+    members = {k: v for k, v in vars(Particle).items() if k not in ("__dict__", "__weakref__")}
+    compiled = jitclass(spec)(type("Particle", (), members))  # a fresh class per engine
+    return lambda position, velocity, mass: compiled(position, velocity, mass).kinetic_energy()
+
+
+def build_vector_add(engine):
+    cuda = importlib.import_module(f"{engine.__name__}.cuda")
+    scope = {**vector_add.__globals__, "cuda": cuda}
+    kernel = cuda.jit(types.FunctionType(vector_add.__code__, scope, "vector_add"))
+
+    def launch(a, b, result):
+        kernel[(len(result) + 255) // 256, 256](a, b, result)
+        cuda.synchronize()
+        return result
+    return launch
+
+
+def particle_energy(position, velocity, mass):
+    return Particle(position, velocity, mass).kinetic_energy()
+
+
+def vector_add_reference(a, b, result):
+    result[:] = a + b
+    return result
+
+
 # Arguments and NumPy equivalents for the slides above.
 
 
@@ -262,6 +324,43 @@ EXAMPLES = [
         small=lambda: (random_floats(10_000),),
     ),
     Example(
+        name="Particle.kinetic_energy",
+        slide=7,
+        kernel=particle_energy,
+        build=build_particle,
+        setup=lambda: (np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.2, 0.3]), 1.5),
+        size="the slide's particle: construction and one method call from Python",
+        note="@jitclass: each call builds an instance and calls its method",
+    ),
+    Example(
+        name="vector_add",
+        slide=8,
+        kernel=vector_add_reference,
+        build=build_vector_add,
+        setup=lambda: (rng().random(1_000_000, dtype=np.float32),
+                       rng().random(1_000_000, dtype=np.float32),
+                       np.zeros(1_000_000, dtype=np.float32)),
+        size="1,000,000 float32, 256 threads a block",
+        numpy=lambda a, b, result: a + b,
+        note="cuda.jit: with no GPU, ember runs the kernel on its CPU executor; the"
+        " Python row is NumPy's a + b (a Python loop over a million CUDA threads would"
+        " take seconds); the slide adds 10,000,000",
+        small=lambda: (rng().random(1000, dtype=np.float32),
+                       rng().random(1000, dtype=np.float32), np.zeros(1000, dtype=np.float32)),
+    ),
+    Example(
+        name="fast_exp",
+        slide=10,
+        kernel=lambda data: np.vectorize(fast_exp)(data),
+        build=build_vectorized,
+        setup=lambda: (random_floats(1_000_000),),
+        size="1,000,000 float64",
+        numpy=np.exp,
+        note="@vectorize builds a NumPy ufunc; the Python row is np.vectorize; the slide"
+        " uses 10,000,000",
+        small=lambda: (random_floats(1000),),
+    ),
+    Example(
         name="apply_kernel",
         slide=11,
         kernel=apply_kernel,
@@ -348,6 +447,8 @@ def bind_prange(kernel: Callable, engine) -> Callable:
 
 def compile_kernel(engine, example: Example) -> Callable:
     """The kernel as the engine compiles it, with the slide's decorator options."""
+    if example.build is not None:
+        return example.build(engine)
     kernel = bind_prange(example.kernel, engine)
     if example.options is None:
         return engine.jit(kernel)

@@ -43,7 +43,9 @@ from ember.typing.registry import literal_arguments, literal_value, register
 
 
 def _lwork(work):
-    """The workspace size a LAPACK query wrote into work[0]."""
+    """The workspace size a LAPACK query wrote into work[0]. Query arrays start
+    zeroed: a real routine does not write the workspaces only the complex one
+    takes (rwork), and garbage there once asked for an absurd allocation."""
     return max(int(abs(work[0])), 1)
 
 
@@ -68,7 +70,7 @@ def _householder(a):
     h = fortran_copy(a, dtype)
     m, n = h.shape
     tau = np.empty(max(min(m, n), 1), dtype)
-    work = np.empty(1, dtype)
+    work = np.zeros(1, dtype)
     lapack.geqrf(m, n, h, max(m, 1), tau, work, -1)
     work = np.empty(_lwork(work), dtype)
     lapack.geqrf(m, n, h, max(m, 1), tau, work, work.shape[0])
@@ -91,7 +93,7 @@ def _q_factor(h, tau, columns):
     for j in range(min(n, columns)):
         for i in range(m):
             q[i, j] = h[i, j]
-    work = np.empty(1, h.dtype)
+    work = np.zeros(1, h.dtype)
     lapack.orgqr(m, columns, k, q, max(m, 1), tau, work, -1)
     work = np.empty(_lwork(work), h.dtype)
     lapack.orgqr(m, columns, k, q, max(m, 1), tau, work, work.shape[0])
@@ -124,9 +126,9 @@ def _syevd(a, jobz, uplo):
     v = fortran_copy(a, dtype)
     n = v.shape[0]
     w = np.empty(n, real_dtype(dtype))
-    work = np.empty(1, dtype)
-    rwork = np.empty(1, real_dtype(dtype))
-    iwork = np.empty(1, np.int32)
+    work = np.zeros(1, dtype)
+    rwork = np.zeros(1, real_dtype(dtype))
+    iwork = np.zeros(1, np.int32)
     lapack.syevd(jobz, uplo, n, v, max(n, 1), w, work, -1, rwork, -1, iwork, -1)
     work = np.empty(_lwork(work), dtype)
     rwork = np.empty(_lwork(rwork), real_dtype(dtype))
@@ -166,10 +168,10 @@ def _geev(a, jobvr):
     vn = n if jobvr == lapack.V else 1
     wr = np.empty(max(n, 1), dtype)
     wi = np.empty(max(n, 1), dtype)
-    vl = np.empty(1, dtype)
+    vl = np.zeros(1, dtype)
     vr = np.empty((vn, vn), dtype).T
     rwork = np.empty(max(2 * n, 1), real_dtype(dtype))
-    work = np.empty(1, dtype)
+    work = np.zeros(1, dtype)
     lapack.geev(lapack.N, jobvr, n, h, max(n, 1), wr, wi, vl, 1, vr, max(vn, 1), work, -1,
                 rwork)
     work = np.empty(_lwork(work), dtype)
@@ -256,7 +258,7 @@ def _gesdd(a, jobz, full):
     lrwork = max(7 * k, k * max(5 * k + 7, 2 * max(m, n) + 2 * k + 1))
     rwork = np.empty(lrwork if lapack.is_complex(dtype) else 1, real_dtype(dtype))
     iwork = np.empty(8 * k, np.int32)
-    work = np.empty(1, dtype)
+    work = np.zeros(1, dtype)
     lapack.gesdd(jobz, m, n, h, max(m, 1), s, u, max(u.shape[0], 1), vt, max(vrows, 1), work,
                  -1, rwork, iwork)
     work = np.empty(_lwork(work), dtype)
@@ -308,9 +310,9 @@ def _gelsd(a, b, bb, nrhs, rcond):
     else:
         cut = rcond * 1.0
     ld = max(m, n, 1)
-    work = np.empty(1, dtype)
-    rwork = np.empty(1, real_dtype(dtype))
-    iwork = np.empty(1, np.int32)
+    work = np.zeros(1, dtype)
+    rwork = np.zeros(1, real_dtype(dtype))
+    iwork = np.zeros(1, np.int32)
     if k > 0:
         lapack.gelsd(m, n, nrhs, h, max(m, 1), bb, ld, s, cut, rank, work, -1, rwork, iwork)
         work = np.empty(_lwork(work), dtype)

@@ -278,7 +278,7 @@ def _inv_lapack(a):
     ipiv = np.empty(max(n, 1), np.int32)
     if lapack.getrf(n, n, x, max(n, 1), ipiv) > 0:
         raise np.linalg.LinAlgError("Singular matrix")
-    work = np.empty(1, dtype)
+    work = np.zeros(1, dtype)
     lapack.getri(n, x, max(n, 1), ipiv, work, -1)
     work = np.empty(max(int(abs(work[0])), 1), dtype)
     lapack.getri(n, x, max(n, 1), ipiv, work, work.shape[0])

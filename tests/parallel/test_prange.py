@@ -320,3 +320,19 @@ def test_out_of_range_index_raises_like_serial():
 def sin_cos_into(a, out):
     for i in ember.prange(a.shape[0]):
         out[i] = np.sin(a[i]) + np.cos(a[i])
+
+
+def test_variables_of_branches_pruned_by_types_need_no_privatising():
+    def body(a, flag):
+        out = np.zeros(a.shape[0])
+        for i in ember.prange(a.shape[0]):
+            if a.dtype == np.int64:  # decided by types: the branch below is never typed
+                p = a[i] * 2
+                out[i] = p
+            else:
+                out[i] = a[i] + flag
+        return out
+    parallel, serial = ember.njit(parallel=True)(body), ember.njit(body)
+    a = np.arange(100000.0)
+    assert np.array_equal(parallel(a, 1.5), serial(a, 1.5))
+    assert np.array_equal(parallel(a, 1.5), body(a, 1.5))

@@ -232,6 +232,8 @@ class ParallelBodyEmitter(FunctionEmitter):
             self.slots[name] = self.alloca(pointer.type.pointee, name)
             bld.store(bld.load(pointer), self.slots[name])
         for name in self.plan.privates:
+            if name not in self.typed.var_types:
+                continue  # assigned only in a branch the types ruled out (never emitted)
             ty = self.typed.var_types[name]
             self.slots[name] = self.alloca(m.value_type(ty), name)
             self.alloca_builder.store(ir.Constant(m.value_type(ty), None), self.slots[name])

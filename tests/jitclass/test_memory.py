@@ -129,3 +129,43 @@ def test_many_instances_share_one_adopted_array():
     assert particles[3].kinetic_energy() == 0.0
     del particles
     assert alive() == before and sys.getrefcount(positions) == refs
+
+
+_PARALLEL_ADOPTION = '''
+import numpy as np, ember
+from jitclass.classes import PARTICLE_SPEC, Particle
+members = {k: v for k, v in vars(Particle).items() if k not in ("__dict__", "__weakref__")}
+JitParticle = ember.jitclass(PARTICLE_SPEC)(type("Particle", (), members))
+
+@ember.njit(parallel=True)
+def energies(template, velocities):
+    out = np.empty(velocities.shape[0])
+    for i in ember.prange(velocities.shape[0]):
+        out[i] = JitParticle(template.position, velocities[i], template.mass).kinetic_energy()
+    return out
+
+rng = np.random.default_rng(3)
+for _ in range(12000):
+    energies(JitParticle(np.zeros(3), np.ones(3), 2.0), rng.random((2000, 3)))
+print("ok")
+'''
+
+
+def test_instances_adopting_argument_rows_on_pool_threads_keep_the_heap_intact(tmp_path):
+    """A jitclass __init__ called from a prange body runs on the pool's workers:
+    it must not share the GIL-holder's table of adopted ndarrays (a block freed
+    under a reader corrupted malloc's free lists; MALLOC_PERTURB_ makes glibc
+    notice)."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    env = dict(os.environ, EMBER_NUM_THREADS="2", MALLOC_PERTURB_="165",
+               PYTHONPATH=os.pathsep.join([str(root / "tests"), str(root / "src")]))
+    script = tmp_path / "parallel_adoption.py"  # ember compiles from source: a file
+    script.write_text(_PARALLEL_ADOPTION)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True,
+                         text=True, env=env, timeout=600)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]

@@ -203,8 +203,17 @@ def _emit_adopt_entry(llvm, name, release, helpers, use_table):
     (obj,) = fn.args
     bld = ir.IRBuilder(fn.append_basic_block("entry"))
     slot = helpers.table_slot(bld, obj)
-    if use_table:  # a live block adopting obj: one more reference to it
+    if use_table:
+        # The table is only for the thread holding the GIL: a jitted callee of a
+        # parallel body (a jitclass __init__) is compiled as serial code, yet runs
+        # on the pool's workers, where a table block may be freed under the reader.
+        held = bld.icmp_signed("!=", bld.call(helpers.gil_check, []), ir.Constant(m.i32, 0))
+        table, plain = fn.append_basic_block("table"), fn.append_basic_block("plain")
+        bld.cbranch(held, table, plain)
+        bld.position_at_end(table)  # a live block adopting obj: one more reference to it
         _reuse_adopted(bld, fn, obj, slot, helpers)
+        bld.branch(plain)
+        bld.position_at_end(plain)
     block = bld.call(llvm.globals[ALLOC_OBJECT], [ir.Constant(m.i64, 8)])
     with bld.if_then(bld.icmp_unsigned("==", block, ir.Constant(m.i8p, None)), likely=False):
         bld.ret(block)
@@ -214,7 +223,8 @@ def _emit_adopt_entry(llvm, name, release, helpers, use_table):
         ir.Constant(m.i32, 0), ir.Constant(m.i32, DESTRUCTOR_FIELD)]))
     bld.atomic_rmw("add", helpers.refcount(bld, obj), ir.Constant(m.i64, 1), "monotonic")
     if use_table:
-        bld.store(block, slot)
+        with bld.if_then(held):
+            bld.store(block, slot)
     bld.ret(block)
 
 

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from ember.lib.joining import fail
-from ember.lib.statistics import _axis_index, _finish, _prepare
+from ember.lib.statistics import _axis_index, lanes_along
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
@@ -181,17 +181,12 @@ def _nanvar_along(dtype, root):
 @functools.cache
 def _lanes(whole, dtype):
     """whole() of each lane of `a` along `axis`, into an array of `dtype`."""
+    def whole_lane(lane):
+        return whole(lane, None, 0)
+    along = lanes_along(whole_lane, dtype)
+
     def lanes(a, axis=None, ddof=0):
-        v, ax = _prepare(a, axis)
-        outer, n, inner = v.shape
-        out = np.empty((outer, inner), dtype=dtype)
-        lane = np.empty(n, dtype=a.dtype)
-        for i in range(outer):
-            for k in range(inner):
-                for j in range(n):
-                    lane[j] = v[i, j, k]
-                out[i, k] = whole(lane, None, 0)
-        return _finish(out, a.shape, ax, False)
+        return along(a, axis)
     return lanes
 
 

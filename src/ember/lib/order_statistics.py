@@ -16,7 +16,7 @@ import functools
 import numpy as np
 
 from ember.lib.joining import fail
-from ember.lib.statistics import _finish, _prepare
+from ember.lib.statistics import _finish, _prepare, lanes_along
 from ember.types import core as t
 from ember.types.typeof import to_dtype
 from ember.typing.registry import LIBRARY_OPTIONS, Impl, bind, register
@@ -94,19 +94,10 @@ def _median(work):
 
 @functools.cache
 def _median_along(work):
-    median = _median(work)
+    along = lanes_along(_median(work), work)
 
     def median_along(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-        v, ax = _prepare(a, axis)
-        outer, n, inner = v.shape
-        result = np.empty((outer, inner), dtype=work)
-        lane = np.empty(n, dtype=a.dtype)
-        for i in range(outer):
-            for k in range(inner):
-                for j in range(n):
-                    lane[j] = v[i, j, k]
-                result[i, k] = median(lane)
-        return _finish(result, a.shape, ax, False)
+        return along(a, axis)
     return median_along
 
 

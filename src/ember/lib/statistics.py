@@ -16,6 +16,7 @@ reductions stay in reductions.py: the typers here wrap its typers and
 delegate to them when no axis is given.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -168,6 +169,24 @@ def _prepare(a, axis):
     """The (outer, n, inner) form of `a` around `axis`, and the axis in [0, ndim)."""
     ax = _axis_index(axis, a.ndim)
     return _as_3d(a, ax), ax
+
+
+@functools.cache
+def lanes_along(whole, dtype):
+    """Compiled code: (a, axis) -> whole(lane) of every lane of `a` along
+    `axis` (each copied out contiguous), shaped as NumPy's reduction along it."""
+    def along(a, axis):
+        v, ax = _prepare(a, axis)
+        outer, n, inner = v.shape
+        out = np.empty((outer, inner), dtype=dtype)
+        lane = np.empty(n, dtype=a.dtype)
+        for i in range(outer):
+            for k in range(inner):
+                for j in range(n):
+                    lane[j] = v[i, j, k]
+                out[i, k] = whole(lane)
+        return _finish(out, a.shape, ax, False)
+    return along
 
 
 def _finish(out, shape, axis, keepdims):
